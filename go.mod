@@ -1,0 +1,3 @@
+module github.com/flexiapi-serverless/flexiapi
+
+go 1.26.8

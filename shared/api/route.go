@@ -1,0 +1,95 @@
+// Package api is the HTTP contract of FlexiAPI Serverless: the route table
+// (the one place a route is declared), request decoding, JSON responses and
+// the Laravel error shapes. It has no AWS dependency: the Lambda adapter
+// (shared/apigw), the local gateway (shared/localgw), the CDK stack (infra)
+// and the OpenAPI document all read the table from here.
+package api
+
+import "strings"
+
+// Access is who may call a route.
+type Access string
+
+const (
+	// Public routes have no authorizer.
+	Public Access = "public"
+	// User routes need an authenticated, non-blocked account.
+	User Access = "user"
+	// Admin routes need an authenticated, non-blocked admin account.
+	Admin Access = "admin"
+)
+
+// Protected reports whether API Gateway must call the authorizer first.
+func (a Access) Protected() bool { return a == User || a == Admin }
+
+// Lambda groups: one function per group. The authorizer is not a group: it
+// is attached to every protected route.
+const (
+	GroupMeta     = "meta"
+	GroupAccounts = "accounts"
+)
+
+// Groups lists every endpoint group, in deployment order.
+var Groups = []string{GroupMeta, GroupAccounts}
+
+// Gate names a configuration switch that turns a route on; a disabled route
+// answers exactly as an unknown one (404), as FlexiAPI does.
+type Gate string
+
+// GateDangerous is APP_DANGEROUS_ENDPOINTS.
+const GateDangerous Gate = "dangerous_endpoints"
+
+// Route is one row of the route table.
+type Route struct {
+	Method string // GET, POST, PUT, PATCH, DELETE
+	// Path is the documented path, with FlexiAPI's parameter names:
+	// "/api/accounts/{id}". See GatewayPath for the form API Gateway uses.
+	Path    string
+	Group   string // Lambda group (GroupMeta, ...)
+	Access  Access
+	Handler string // handler name inside the group's handler map
+
+	Summary     string
+	Description string
+	Tag         string // section of the documentation ("Accounts", ...)
+	// Body names the request schema (see the validate package and
+	// SchemaSet); empty when the route reads no body.
+	Body string
+	// Params documents the path parameters (name → description).
+	Params map[string]string
+	// Status is the success status code and Response the name of the
+	// response shape (documentation and OpenAPI only).
+	Status   int
+	Response string
+	// Deprecated marks FlexiAPI's deprecated routes and the 2021 aliases.
+	Deprecated bool
+	// Gate, when set, turns the route on only when that switch is on.
+	Gate Gate
+}
+
+// ID is a stable name for the route ("GET /api/accounts/{id}").
+func (r Route) ID() string { return r.Method + " " + r.Path }
+
+// Segments splits a path into its segments ("/api/a/{b}" → [api a {b}]).
+func Segments(path string) []string {
+	path = strings.Trim(path, "/")
+	if path == "" {
+		return nil
+	}
+	return strings.Split(path, "/")
+}
+
+func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
+
+func paramName(seg string) string { return strings.TrimSuffix(strings.TrimPrefix(seg, "{"), "}") }
+
+// ParamNames lists the path parameters of a route, in path order.
+func (r Route) ParamNames() []string {
+	var names []string
+	for _, s := range Segments(r.Path) {
+		if isParam(s) {
+			names = append(names, paramName(s))
+		}
+	}
+	return names
+}

@@ -1,0 +1,204 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/validate"
+)
+
+// Handler serves one route.
+type Handler func(ctx context.Context, r *Request) (*Response, error)
+
+// Schemas maps the Body names of the route table to their validation.
+type Schemas map[string]validate.Schema
+
+// Router serves the routes of one Lambda group: it finds the route, runs
+// the guard on protected routes, validates the declared body, calls the
+// handler and logs one line per request. Requests for no route (API
+// Gateway sends them to the meta group) get FlexiAPI's JSON 404 and 405.
+type Router struct {
+	table    *Table
+	group    string
+	handlers map[string]Handler
+	schemas  Schemas
+	gateOn   func(Gate) bool
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// RouterOptions are the optional parts of a router.
+type RouterOptions struct {
+	Schemas Schemas
+	// GateOn says whether a gated route is enabled; nil means all off.
+	GateOn func(Gate) bool
+	Logger *slog.Logger
+}
+
+// NewRouter checks that the group's routes and handlers match one to one,
+// and that every declared body has a schema.
+func NewRouter(table *Table, group string, handlers map[string]Handler, opts RouterOptions) (*Router, error) {
+	rt := &Router{table: table, group: group, handlers: handlers, schemas: opts.Schemas,
+		gateOn: opts.GateOn, log: opts.Logger, now: time.Now}
+	if rt.gateOn == nil {
+		rt.gateOn = func(Gate) bool { return false }
+	}
+	if rt.log == nil {
+		rt.log = slog.Default()
+	}
+	used := map[string]bool{}
+	var problems []string
+	for _, r := range table.Group(group) {
+		if _, ok := handlers[r.Handler]; !ok {
+			problems = append(problems, fmt.Sprintf("route %s: no handler %q", r.ID(), r.Handler))
+		}
+		used[r.Handler] = true
+		if r.Body != "" {
+			if _, ok := rt.schemas[r.Body]; !ok {
+				problems = append(problems, fmt.Sprintf("route %s: no schema %q", r.ID(), r.Body))
+			}
+		}
+	}
+	for name := range handlers {
+		if !used[name] {
+			problems = append(problems, fmt.Sprintf("handler %q serves no route of group %s", name, group))
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, errors.New(strings.Join(problems, "; "))
+	}
+	return rt, nil
+}
+
+// Serve answers a request whose API Gateway resource and (gateway-named)
+// path parameters are known, as in a proxy event.
+func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[string]string, req *Request) *Response {
+	start := rt.now()
+	route, ok := rt.table.ByGateway(req.Method, resource)
+	var resp *Response
+	switch {
+	case !ok || route.Group != rt.group || (route.Gate != "" && !rt.gateOn(route.Gate)):
+		resp = rt.fallback(req)
+	default:
+		req.Route = route
+		req.Params = rt.table.RouteParams(route, gatewayParams)
+		resp = rt.serveRoute(ctx, req)
+	}
+	if req.Method == http.MethodHead {
+		resp.Body = nil
+	}
+	rt.logRequest(req, resp, start)
+	return resp
+}
+
+// fallback answers what API Gateway does not route to a function of its
+// own: unknown paths (404), unsupported methods (405), OPTIONS (200 with
+// Allow), with FlexiAPI's messages.
+func (rt *Router) fallback(req *Request) *Response {
+	return FallbackResponse(rt.table, req.Method, req.Path, rt.gateOn)
+}
+
+// FallbackResponse is FlexiAPI's answer for a request no handler serves.
+func FallbackResponse(t *Table, method, path string, gateOn func(Gate) bool) *Response {
+	trimmed := strings.Trim(path, "/")
+	notFound := Abort(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", trimmed)).Response()
+	m, merr := t.Match(method, path)
+	if merr != nil && merr.NotFound {
+		return notFound
+	}
+	if merr == nil {
+		if m.Route.Gate != "" && (gateOn == nil || !gateOn(m.Route.Gate)) {
+			return notFound
+		}
+		// A routed request reaching the fallback means the deployment does
+		// not match the table.
+		return Abort(http.StatusInternalServerError, "Server Error").Response()
+	}
+	if method == http.MethodOptions {
+		r := Text(http.StatusOK, "")
+		r.Header.Set("Allow", strings.Join(merr.Allowed, ","))
+		return r
+	}
+	r := Abort(http.StatusMethodNotAllowed, fmt.Sprintf("The %s method is not supported for route %s. Supported methods: %s.",
+		method, trimmed, strings.Join(merr.Allowed, ", "))).Response()
+	r.Header.Set("Allow", strings.Join(merr.Allowed, ", "))
+	return r
+}
+
+func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			rt.log.Error("handler panic", "route", req.Route.ID(), "request_id", req.RequestID,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp = Abort(http.StatusInternalServerError, "Server Error").Response()
+		}
+	}()
+	if req.Route.Access.Protected() {
+		p, deny := Guard(req.Route, req.Authorizer)
+		if deny != nil {
+			if deny.Status >= 500 {
+				rt.log.Error("protected route without a valid authorizer context", "route", req.Route.ID(), "request_id", req.RequestID)
+			}
+			return deny
+		}
+		req.Principal = p
+	}
+	if req.Route.Body != "" {
+		in, err := req.Input()
+		if err != nil {
+			return rt.errorResponse(req, err)
+		}
+		if errs := rt.schemas[req.Route.Body].Validate(in); errs != nil {
+			return Invalid(errs).Response()
+		}
+	}
+	resp, err := rt.handlers[req.Route.Handler](ctx, req)
+	if err != nil {
+		return rt.errorResponse(req, err)
+	}
+	if resp == nil {
+		return Empty()
+	}
+	if resp.Header == nil {
+		resp.Header = http.Header{}
+	}
+	return resp
+}
+
+func (rt *Router) errorResponse(req *Request, err error) *Response {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Response()
+	}
+	var verrs *validate.Errors
+	if errors.As(err, &verrs) {
+		return Invalid(verrs).Response()
+	}
+	rt.log.Error("handler error", "route", req.Route.ID(), "request_id", req.RequestID, "error", err.Error())
+	return Abort(http.StatusInternalServerError, "Server Error").Response()
+}
+
+func (rt *Router) logRequest(req *Request, resp *Response, start time.Time) {
+	attrs := []any{
+		"request_id", req.RequestID,
+		"method", req.Method,
+		"route", req.Route.Path,
+		"status", resp.Status,
+		"duration_ms", float64(rt.now().Sub(start).Microseconds()) / 1000,
+	}
+	if req.Route.Path == "" {
+		attrs[5] = "(none)"
+	}
+	if req.Principal != nil {
+		attrs = append(attrs, "account_id", req.Principal.AccountID, "auth", req.Principal.Method)
+	}
+	rt.log.Info("request", attrs...)
+}

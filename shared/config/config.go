@@ -1,0 +1,322 @@
+// Package config reads every setting from the environment, once, with
+// FlexiAPI's variable names and defaults, and validates them at start-up.
+package config
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of a function, the authorizer or a
+// command. It is read once at start-up and never changes.
+type Config struct {
+	// Deployment.
+	TableName string // FLEXIAPI_TABLE
+
+	// FlexiAPI's application settings.
+	AppName                  string // APP_NAME
+	AppURL                   string // APP_URL
+	AppKey                   string // APP_KEY
+	SIPDomain                string // APP_SIP_DOMAIN
+	Realm                    string // ACCOUNT_REALM ("" = the account's domain)
+	AdminsManageMultiDomains bool   // APP_ADMINS_MANAGE_MULTI_DOMAINS
+	DangerousEndpoints       bool   // APP_DANGEROUS_ENDPOINTS
+	AllowPhoneNumberUsername bool   // APP_ALLOW_PHONE_NUMBER_USERNAME_ADMIN_API
+	EmailUnique              bool   // ACCOUNT_EMAIL_UNIQUE
+	BlacklistedUsernames     []string
+	UsernameRegex            *regexp.Regexp
+	UsernameRegexSource      string
+	DefaultPasswordAlgorithm string // ACCOUNT_DEFAULT_PASSWORD_ALGORITHM
+	UsernameMinLength        int    // ACCOUNT_USERNAME_MIN_LENGTH (decision D8)
+	PasswordMinLength        int    // ACCOUNT_PASSWORD_MIN_LENGTH (decision D8)
+	TombstoneRetention       time.Duration
+
+	// Authentication.
+	APIKeyExpiration time.Duration // APP_API_KEY_EXPIRATION_MINUTES
+	DigestNonceTTL   time.Duration // DIGEST_NONCE_TTL (minutes)
+	JWTPublicKey     *rsa.PublicKey
+	JWTIssuer        string
+	JWTAudience      string
+
+	// Flows built by later issues; read and validated here so that a
+	// deployment is configured in one place.
+	CreationTokenRetry     time.Duration // APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES
+	BlockingPeriod         time.Duration // BLOCKING_TIME_PERIOD_CHECK
+	BlockingEvents         int           // BLOCKING_AMOUNT_EVENTS_AUTHORIZED_DURING_PERIOD
+	SMSMaxPerPhonePerHour  int
+	MailFromAddress        string
+	MailFromName           string
+	MailSignature          string
+	FlexisipRedisURL       string
+	SIPProxy               string
+	SIPSenderURI           string
+	SIPSenderPassword      string
+	WebPanel               bool
+	HCaptchaSecret         string
+	HCaptchaSiteKey        string
+	RateLimitPerMinute     int // FLEXIAPI_RATE_LIMIT_PER_MINUTE (WAF rule, local gateway)
+	ProvisioningRCFile     string
+	ProvisioningOverwrite  bool
+	ProvisioningNeedHeader bool
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name    string
+	Default string
+	Doc     string
+}
+
+// Vars lists every variable the project reads, with its default. The
+// operations guide is checked against this list.
+var Vars = []Var{
+	{"FLEXIAPI_TABLE", "flexiapi", "DynamoDB table name."},
+	{"APP_NAME", "Account Manager", "Name used in SMS and email texts, and as the default user agent."},
+	{"APP_URL", "http://localhost", "Public base URL, used in generated links."},
+	{"APP_KEY", "", "Required. Secret of the deployment: Digest `opaque` (base64 of it) and the key that signs nonces."},
+	{"APP_SIP_DOMAIN", "sip.domain.com", "Default SIP domain: creation, public lookups, aliases."},
+	{"ACCOUNT_REALM", "", "Digest realm and password-hash realm; empty = the account's domain."},
+	{"APP_ADMINS_MANAGE_MULTI_DOMAINS", "false", "Admins see and create accounts in every domain."},
+	{"APP_DANGEROUS_ENDPOINTS", "false", "Enables FlexiAPI's deprecated unsecure public endpoints."},
+	{"APP_ALLOW_PHONE_NUMBER_USERNAME_ADMIN_API", "false", "Admin creation accepts usernames that look like phone numbers."},
+	{"ACCOUNT_EMAIL_UNIQUE", "false", "An email can belong to one account only."},
+	{"ACCOUNT_BLACKLISTED_USERNAMES", "", "Comma-separated usernames (or unanchored regular expressions) that cannot be registered."},
+	{"ACCOUNT_USERNAME_REGEX", "^[a-z0-9+_.-]*$", "What a SIP username may contain (RE2 syntax)."},
+	{"ACCOUNT_DEFAULT_PASSWORD_ALGORITHM", "SHA-256", "Algorithm used when a request gives none: MD5 or SHA-256."},
+	{"ACCOUNT_USERNAME_MIN_LENGTH", "6", "Minimum username length on creation (decision D8)."},
+	{"ACCOUNT_PASSWORD_MIN_LENGTH", "6", "Minimum password length on creation (decision D8)."},
+	{"ACCOUNT_TOMBSTONE_DAYS", "7", "Days a deleted username stays reserved (FlexiAPI's daily cron uses 7); 0 = forever."},
+	{"APP_API_KEY_EXPIRATION_MINUTES", "60", "An API key unused for this long stops working (decision D6); also the cookie lifetime."},
+	{"DIGEST_NONCE_TTL", "60", "Minutes a Digest nonce stays valid (decision D4); an older one gets 401 with stale=true."},
+	{"JWT_RSA_PUBLIC_KEY_PEM", "", "PEM RSA public key; enables JWT (Authorization: Bearer) when set."},
+	{"JWT_ISSUER", "", "When set, a JWT's iss claim must equal it."},
+	{"JWT_AUDIENCE", "", "When set, a JWT's aud claim must contain it."},
+	{"APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES", "60", "Window of the send-by-push 429."},
+	{"BLOCKING_TIME_PERIOD_CHECK", "30", "Minutes of the anti-abuse blocking window."},
+	{"BLOCKING_AMOUNT_EVENTS_AUTHORIZED_DURING_PERIOD", "5", "Events allowed in the window before an account is blocked; 0 disables."},
+	{"SMS_MAX_PER_PHONE_PER_HOUR", "5", "SMS sent to one number per hour at most."},
+	{"MAIL_FROM_ADDRESS", "hello@example.com", "Sender address of emails (SES identity)."},
+	{"MAIL_FROM_NAME", "Account Manager", "Sender name of emails."},
+	{"MAIL_SIGNATURE", "The Linphone Team", "Signature line of emails."},
+	{"FLEXISIP_REDIS_URL", "", "Flexisip's Redis registrar (redis://host:port/db); empty = no devices."},
+	{"SIP_PROXY", "", "Flexisip proxy for POST /messages (sip:host;transport=tcp); empty = route disabled."},
+	{"SIP_SENDER_URI", "", "SIP identity that sends POST /messages."},
+	{"SIP_SENDER_PASSWORD", "", "Password of SIP_SENDER_URI."},
+	{"WEB_PANEL", "true", "Serves the account-creation-request validation page."},
+	{"HCAPTCHA_SECRET", "", "hCaptcha secret of the validation page."},
+	{"HCAPTCHA_SITEKEY", "", "hCaptcha site key of the validation page."},
+	{"FLEXIAPI_RATE_LIMIT_PER_MINUTE", "600", "Requests per minute per client IP (AWS WAF rule; the local gateway enforces it too); 0 = off."},
+	{"ACCOUNT_PROVISIONING_RC_FILE", "", "linphonerc file merged into provisioning XML."},
+	{"ACCOUNT_PROVISIONING_OVERWRITE_ALL", "false", "Marks every provisioning entry overwrite=\"true\"."},
+	{"ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER", "true", "Provisioning requires the x-linphone-provisioning header."},
+}
+
+// Load reads the configuration through getenv and reports every invalid
+// variable at once.
+func Load(getenv func(string) string) (*Config, error) {
+	r := reader{getenv: getenv}
+	c := &Config{
+		TableName:                r.str("FLEXIAPI_TABLE"),
+		AppName:                  r.str("APP_NAME"),
+		AppURL:                   strings.TrimRight(r.str("APP_URL"), "/"),
+		AppKey:                   r.str("APP_KEY"),
+		SIPDomain:                r.str("APP_SIP_DOMAIN"),
+		Realm:                    r.str("ACCOUNT_REALM"),
+		AdminsManageMultiDomains: r.boolean("APP_ADMINS_MANAGE_MULTI_DOMAINS"),
+		DangerousEndpoints:       r.boolean("APP_DANGEROUS_ENDPOINTS"),
+		AllowPhoneNumberUsername: r.boolean("APP_ALLOW_PHONE_NUMBER_USERNAME_ADMIN_API"),
+		EmailUnique:              r.boolean("ACCOUNT_EMAIL_UNIQUE"),
+		DefaultPasswordAlgorithm: r.oneOf("ACCOUNT_DEFAULT_PASSWORD_ALGORITHM", "MD5", "SHA-256"),
+		UsernameMinLength:        r.integer("ACCOUNT_USERNAME_MIN_LENGTH", 0),
+		PasswordMinLength:        r.integer("ACCOUNT_PASSWORD_MIN_LENGTH", 0),
+		TombstoneRetention:       time.Duration(r.integer("ACCOUNT_TOMBSTONE_DAYS", 0)) * 24 * time.Hour,
+		APIKeyExpiration:         r.minutes("APP_API_KEY_EXPIRATION_MINUTES", 1),
+		DigestNonceTTL:           r.minutes("DIGEST_NONCE_TTL", 1),
+		JWTIssuer:                r.str("JWT_ISSUER"),
+		JWTAudience:              r.str("JWT_AUDIENCE"),
+		CreationTokenRetry:       r.minutes("APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES", 0),
+		BlockingPeriod:           r.minutes("BLOCKING_TIME_PERIOD_CHECK", 1),
+		BlockingEvents:           r.integer("BLOCKING_AMOUNT_EVENTS_AUTHORIZED_DURING_PERIOD", 0),
+		SMSMaxPerPhonePerHour:    r.integer("SMS_MAX_PER_PHONE_PER_HOUR", 0),
+		MailFromAddress:          r.str("MAIL_FROM_ADDRESS"),
+		MailFromName:             r.str("MAIL_FROM_NAME"),
+		MailSignature:            r.str("MAIL_SIGNATURE"),
+		FlexisipRedisURL:         r.str("FLEXISIP_REDIS_URL"),
+		SIPProxy:                 r.str("SIP_PROXY"),
+		SIPSenderURI:             r.str("SIP_SENDER_URI"),
+		SIPSenderPassword:        r.str("SIP_SENDER_PASSWORD"),
+		WebPanel:                 r.boolean("WEB_PANEL"),
+		HCaptchaSecret:           r.str("HCAPTCHA_SECRET"),
+		HCaptchaSiteKey:          r.str("HCAPTCHA_SITEKEY"),
+		RateLimitPerMinute:       r.integer("FLEXIAPI_RATE_LIMIT_PER_MINUTE", 0),
+		ProvisioningRCFile:       r.str("ACCOUNT_PROVISIONING_RC_FILE"),
+		ProvisioningOverwrite:    r.boolean("ACCOUNT_PROVISIONING_OVERWRITE_ALL"),
+		ProvisioningNeedHeader:   r.boolean("ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER"),
+	}
+	if c.AppKey == "" {
+		r.fail("APP_KEY", "is required (the Digest opaque and the nonce signing key derive from it)")
+	}
+	if c.TableName == "" {
+		r.fail("FLEXIAPI_TABLE", "must not be empty")
+	}
+	if c.SIPDomain == "" {
+		r.fail("APP_SIP_DOMAIN", "must not be empty")
+	}
+	if u, err := url.Parse(c.AppURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.fail("APP_URL", "must be an absolute http(s) URL")
+	}
+	c.UsernameRegexSource = r.str("ACCOUNT_USERNAME_REGEX")
+	if re, err := regexp.Compile(c.UsernameRegexSource); err != nil {
+		r.fail("ACCOUNT_USERNAME_REGEX", "is not a valid regular expression (RE2 syntax): "+err.Error())
+	} else {
+		c.UsernameRegex = re
+	}
+	for _, e := range strings.Split(r.str("ACCOUNT_BLACKLISTED_USERNAMES"), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			c.BlacklistedUsernames = append(c.BlacklistedUsernames, e)
+		}
+	}
+	if pemText := r.str("JWT_RSA_PUBLIC_KEY_PEM"); pemText != "" {
+		key, err := parseRSAPublicKey(pemText)
+		if err != nil {
+			r.fail("JWT_RSA_PUBLIC_KEY_PEM", err.Error())
+		}
+		c.JWTPublicKey = key
+	}
+	if len(r.errs) > 0 {
+		return nil, errors.New("invalid configuration: " + strings.Join(r.errs, "; "))
+	}
+	return c, nil
+}
+
+// MustLoad reads the process environment; on an invalid configuration it
+// logs what is wrong and exits, so a misconfigured function fails at init.
+func MustLoad() *Config {
+	c, err := Load(os.Getenv)
+	if err != nil {
+		slog.Error(err.Error())
+		os.Exit(1)
+	}
+	return c
+}
+
+// RealmFor is the Digest and password-hash realm of an account's domain.
+func (c *Config) RealmFor(domain string) string {
+	if c.Realm != "" {
+		return c.Realm
+	}
+	return domain
+}
+
+// RealmJSON is the account JSON's "realm": ACCOUNT_REALM or null.
+func (c *Config) RealmJSON() *string {
+	if c.Realm == "" {
+		return nil
+	}
+	r := c.Realm
+	return &r
+}
+
+func parseRSAPublicKey(text string) (*rsa.PublicKey, error) {
+	// Operators often paste the PEM with literal "\n" into one line.
+	text = strings.ReplaceAll(text, `\n`, "\n")
+	block, _ := pem.Decode([]byte(text))
+	if block == nil {
+		return nil, errors.New("is not a PEM block")
+	}
+	if pub, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
+		if k, ok := pub.(*rsa.PublicKey); ok {
+			return k, nil
+		}
+		return nil, errors.New("is not an RSA public key")
+	}
+	if k, err := x509.ParsePKCS1PublicKey(block.Bytes); err == nil {
+		return k, nil
+	}
+	if cert, err := x509.ParseCertificate(block.Bytes); err == nil {
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok {
+			return k, nil
+		}
+	}
+	return nil, errors.New("cannot be parsed as an RSA public key (PKIX, PKCS#1 or certificate)")
+}
+
+type reader struct {
+	getenv func(string) string
+	errs   []string
+}
+
+func (r *reader) fail(name, msg string) { r.errs = append(r.errs, name+" "+msg) }
+
+func defaultOf(name string) string {
+	for _, v := range Vars {
+		if v.Name == name {
+			return v.Default
+		}
+	}
+	panic("config: undeclared variable " + name)
+}
+
+func (r *reader) str(name string) string {
+	def := defaultOf(name)
+	if v, ok := r.lookup(name); ok {
+		return v
+	}
+	return def
+}
+
+func (r *reader) lookup(name string) (string, bool) {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" || strings.EqualFold(v, "null") {
+		return "", false
+	}
+	return v, true
+}
+
+// boolean accepts what Laravel's env() helper turns into booleans.
+func (r *reader) boolean(name string) bool {
+	s := strings.ToLower(r.str(name))
+	switch s {
+	case "true", "(true)", "1", "yes", "on":
+		return true
+	case "false", "(false)", "0", "no", "off", "":
+		return false
+	}
+	r.fail(name, fmt.Sprintf("must be true or false, not %q", s))
+	return false
+}
+
+func (r *reader) integer(name string, min int) int {
+	s := r.str(name)
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min {
+		r.fail(name, fmt.Sprintf("must be an integer >= %d, not %q", min, s))
+		return 0
+	}
+	return n
+}
+
+func (r *reader) minutes(name string, min int) time.Duration {
+	return time.Duration(r.integer(name, min)) * time.Minute
+}
+
+func (r *reader) oneOf(name string, values ...string) string {
+	s := r.str(name)
+	for _, v := range values {
+		if s == v {
+			return s
+		}
+	}
+	r.fail(name, fmt.Sprintf("must be one of %s, not %q", strings.Join(values, ", "), s))
+	return values[0]
+}

@@ -1,0 +1,334 @@
+package validate
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ruleFunc is a non-implicit rule: skipped when the key is absent, or null
+// and the field is nullable.
+type ruleFunc struct {
+	doc   string
+	check func(c Context, v any) string
+}
+
+func (r ruleFunc) Doc() string                           { return r.doc }
+func (r ruleFunc) Check(c Context, v any, _ bool) string { return r.check(c, v) }
+
+// implicitRule runs on absent and null values and stops the field on failure.
+type implicitRule struct {
+	doc   string
+	check func(c Context, v any, present bool) string
+}
+
+func (r implicitRule) Doc() string                                 { return r.doc }
+func (r implicitRule) Check(c Context, v any, present bool) string { return r.check(c, v, present) }
+func (implicitRule) implicit()                                     {}
+
+type nullableRule struct{}
+
+func (nullableRule) Doc() string                     { return "nullable" }
+func (nullableRule) Check(Context, any, bool) string { return "" }
+
+// Nullable lets a present null skip the field's other non-implicit rules.
+func Nullable() Rule { return nullableRule{} }
+
+func blank(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// Required: present and not blank. "The :attr field is required."
+func Required() Rule {
+	return implicitRule{"required", func(c Context, v any, present bool) string {
+		if !present || blank(v) {
+			return fmt.Sprintf("The %s field is required.", c.Attr())
+		}
+		return ""
+	}}
+}
+
+// RequiredWithout: required when another field is absent or blank.
+func RequiredWithout(other string) Rule {
+	return implicitRule{"required_without:" + other, func(c Context, v any, present bool) string {
+		ov, _ := c.Input.Get(other)
+		if blank(ov) && (!present || blank(v)) {
+			return fmt.Sprintf("The %s field is required when %s is not present.", c.Attr(), strings.ReplaceAll(other, "_", " "))
+		}
+		return ""
+	}}
+}
+
+// Filled: when present, must not be blank.
+func Filled() Rule {
+	return implicitRule{"filled", func(c Context, v any, present bool) string {
+		if present && blank(v) {
+			return fmt.Sprintf("The %s field must have a value.", c.Attr())
+		}
+		return ""
+	}}
+}
+
+// Scalar: a string, or a number taken as its text (as PHP casts it).
+// Arrays, objects and booleans fail: "The :attr must be a string."
+func Scalar() Rule {
+	return ruleFunc{"string", func(c Context, v any) string {
+		if _, ok := AsString(v); !ok {
+			return fmt.Sprintf("The %s must be a string.", c.Attr())
+		}
+		return ""
+	}}
+}
+
+func size(v any) (int, bool) {
+	s, ok := AsString(v)
+	if !ok {
+		return 0, false
+	}
+	return utf8.RuneCountInString(s), true
+}
+
+// Min is a minimum length in characters.
+func Min(n int) Rule {
+	return ruleFunc{fmt.Sprintf("min:%d", n), func(c Context, v any) string {
+		if l, ok := size(v); !ok || l < n {
+			return fmt.Sprintf("The %s must be at least %d characters.", c.Attr(), n)
+		}
+		return ""
+	}}
+}
+
+// Max is a maximum length in characters.
+func Max(n int) Rule {
+	return ruleFunc{fmt.Sprintf("max:%d", n), func(c Context, v any) string {
+		if l, ok := size(v); !ok || l > n {
+			return fmt.Sprintf("The %s must not be greater than %d characters.", c.Attr(), n)
+		}
+		return ""
+	}}
+}
+
+// Size is an exact length in characters.
+func Size(n int) Rule {
+	return ruleFunc{fmt.Sprintf("size:%d", n), func(c Context, v any) string {
+		if l, ok := size(v); !ok || l != n {
+			return fmt.Sprintf("The %s must be %d characters.", c.Attr(), n)
+		}
+		return ""
+	}}
+}
+
+// Digits: exactly n characters, all 0-9.
+func Digits(n int) Rule {
+	return ruleFunc{fmt.Sprintf("digits:%d", n), func(c Context, v any) string {
+		s, ok := AsString(v)
+		if !ok || len(s) != n || strings.TrimLeft(s, "0123456789") != "" {
+			return fmt.Sprintf("The %s must be %d digits.", c.Attr(), n)
+		}
+		return ""
+	}}
+}
+
+// In: one of the values (compared as text, case-sensitive).
+func In(values ...string) Rule {
+	return ruleFunc{"in:" + strings.Join(values, ","), func(c Context, v any) string {
+		s, ok := AsString(v)
+		if ok {
+			for _, w := range values {
+				if s == w {
+					return ""
+				}
+			}
+		}
+		return fmt.Sprintf("The selected %s is invalid.", c.Attr())
+	}}
+}
+
+// InWithMessage is In with a custom message (FlexiAPI's algorithm rule).
+func InWithMessage(msg string, values ...string) Rule {
+	in := In(values...).(ruleFunc)
+	return ruleFunc{in.doc, func(c Context, v any) string {
+		if in.check(c, v) != "" {
+			return msg
+		}
+		return ""
+	}}
+}
+
+// Email is an RFC 5322 address (addr-spec only: no display name).
+func Email() Rule {
+	return ruleFunc{"email", func(c Context, v any) string {
+		if !IsEmail(v) {
+			return fmt.Sprintf("The %s must be a valid email address.", c.Attr())
+		}
+		return ""
+	}}
+}
+
+// IsEmail reports whether v is a bare RFC 5322 address such as a@b.
+func IsEmail(v any) bool {
+	s, ok := v.(string)
+	if !ok || strings.ContainsAny(s, "<>\r\n") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+// Boolean: true, false, 1, 0, "1" or "0".
+func Boolean() Rule {
+	return ruleFunc{"boolean", func(c Context, v any) string {
+		if _, ok := AsBool(v); !ok {
+			return fmt.Sprintf("The %s field must be true or false.", c.Attr())
+		}
+		return ""
+	}}
+}
+
+// DateTimeLayout is Laravel's "Y-m-d H:i:s".
+const DateTimeLayout = "2006-01-02 15:04:05"
+
+// DateFormat checks Y-m-d H:i:s exactly.
+func DateFormat() Rule {
+	return ruleFunc{"date_format:Y-m-d H:i:s", func(c Context, v any) string {
+		s, ok := v.(string)
+		if ok {
+			if t, err := time.Parse(DateTimeLayout, s); err == nil && t.Format(DateTimeLayout) == s {
+				return ""
+			}
+		}
+		return fmt.Sprintf("The %s does not match the format Y-m-d H:i:s.", c.Attr())
+	}}
+}
+
+// StartsWith: the text starts with the prefix.
+func StartsWith(prefix string) Rule {
+	return ruleFunc{"starts_with:" + prefix, func(c Context, v any) string {
+		s, ok := AsString(v)
+		if !ok || !strings.HasPrefix(s, prefix) {
+			return fmt.Sprintf("The %s must start with one of the following: %s", c.Attr(), prefix)
+		}
+		return ""
+	}}
+}
+
+// WithoutSpaces: no Unicode white space (FlexiAPI's message).
+func WithoutSpaces() Rule {
+	return ruleFunc{"without_spaces", func(c Context, v any) string {
+		s, ok := AsString(v)
+		if !ok || strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+			return fmt.Sprintf("The %s contains spaces", c.Attr())
+		}
+		return ""
+	}}
+}
+
+// NoUppercase: no ASCII A-Z (FlexiAPI's rule lowers ASCII only).
+func NoUppercase() Rule {
+	return ruleFunc{"no_uppercase", func(c Context, v any) string {
+		s, _ := AsString(v)
+		if strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0 {
+			return "No uppercase letters are allowed."
+		}
+		return ""
+	}}
+}
+
+// phonePattern is respect/validation 2.2.4's phone rule rewritten for RE2
+// (fuzz-checked against the original, see the spec §5.1).
+var phonePattern = regexp.MustCompile(`^\+?\d{0,3} ?(?:\(\d{1,3}\) ?(?:\d{3,5}[. -]?\d{4}|(?:\d{2}[. -]?){4})|[. -]?(?:\d{1,3}[. -]*)?(?:\d{3,5}[. -]?\d{4}|(?:\d{2}[. -]?){4}))$`)
+
+// IsPhoneNumber reports whether FlexiAPI would take the value for a phone
+// number: it starts with "+" or matches the phone pattern.
+func IsPhoneNumber(s string) bool {
+	return strings.HasPrefix(s, "+") || phonePattern.MatchString(s)
+}
+
+// NotPhoneNumber is FlexiAPI's IsNotPhoneNumber rule.
+func NotPhoneNumber() Rule {
+	return ruleFunc{"not_phone_number", func(c Context, v any) string {
+		s, _ := AsString(v)
+		if IsPhoneNumber(s) {
+			return "The username should not be a phone number"
+		}
+		return ""
+	}}
+}
+
+// Pattern: the text matches re; msg is the message on failure.
+func Pattern(doc string, re *regexp.Regexp, msg string) Rule {
+	return ruleFunc{doc, func(c Context, v any) string {
+		s, ok := AsString(v)
+		if !ok || !re.MatchString(s) {
+			return msg
+		}
+		return ""
+	}}
+}
+
+// Blacklist is FlexiAPI's BlacklistedUsername rule: each entry rejects an
+// exact match and, when it compiles, any value it matches anywhere.
+func Blacklist(entries []string) Rule {
+	var res []*regexp.Regexp
+	for _, e := range entries {
+		if re, err := regexp.Compile(e); err == nil {
+			res = append(res, re)
+		}
+	}
+	return ruleFunc{"blacklisted_username", func(c Context, v any) string {
+		s, _ := AsString(v)
+		for _, e := range entries {
+			if s == e {
+				return "Username already used."
+			}
+		}
+		for _, re := range res {
+			if re.MatchString(s) {
+				return "Username already used."
+			}
+		}
+		return ""
+	}}
+}
+
+// Dictionary: a JSON object whose keys and values are all strings ({} and
+// [] mean no entries). FlexiAPI's message, typo included.
+func Dictionary() Rule {
+	return ruleFunc{"dictionary", func(c Context, v any) string {
+		const msg = "The dictionary must be an assiocative dictionary of strings"
+		switch x := v.(type) {
+		case []any:
+			if len(x) == 0 {
+				return ""
+			}
+		case map[string]any:
+			for _, e := range x {
+				if _, ok := e.(string); !ok {
+					return msg
+				}
+			}
+			return ""
+		}
+		return msg
+	}}
+}
+
+// Documented is a rule enforced elsewhere (a uniqueness condition in the
+// store): it only appears in the documentation.
+func Documented(doc string) Rule {
+	return ruleFunc{doc, func(Context, any) string { return "" }}
+}
