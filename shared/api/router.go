@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
@@ -95,7 +96,7 @@ func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[
 	if req.Method == http.MethodHead {
 		resp.Body = nil
 	}
-	rt.logRequest(req, resp, start)
+	rt.logRequest(ctx, req, resp, start)
 	return resp
 }
 
@@ -186,7 +187,7 @@ func (rt *Router) errorResponse(req *Request, err error) *Response {
 	return Abort(http.StatusInternalServerError, "Server Error").Response()
 }
 
-func (rt *Router) logRequest(req *Request, resp *Response, start time.Time) {
+func (rt *Router) logRequest(ctx context.Context, req *Request, resp *Response, start time.Time) {
 	attrs := []any{
 		"request_id", req.RequestID,
 		"method", req.Method,
@@ -199,6 +200,10 @@ func (rt *Router) logRequest(req *Request, resp *Response, start time.Time) {
 	}
 	if req.Principal != nil {
 		attrs = append(attrs, "account_id", req.Principal.AccountID, "auth", req.Principal.Method)
+	}
+	if m := capacity.From(ctx); m != nil {
+		read, write, calls := m.Units()
+		attrs = append(attrs, "rcu", read, "wcu", write, "db_calls", calls)
 	}
 	rt.log.Info("request", attrs...)
 }

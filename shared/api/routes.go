@@ -10,10 +10,6 @@ var Routes = MustTable([]Route{
 	// Ping and the API's own documentation.
 	{Method: "GET", Path: "/api/ping", Group: GroupMeta, Access: Public, Handler: "Ping",
 		Tag: "Ping", Summary: "Returns `pong`.", Status: 200, Response: "text"},
-	{Method: "GET", Path: "/api/openapi.json", Group: GroupMeta, Access: Public, Handler: "OpenAPI",
-		Tag: "Documentation", Summary: "This API's OpenAPI 3.1 document, generated from the route table.", Status: 200, Response: "OpenAPI"},
-	{Method: "GET", Path: "/api", Group: GroupMeta, Access: Public, Handler: "Documentation",
-		Tag: "Documentation", Summary: "The human-readable API documentation (HTML).", Status: 200, Response: "html"},
 
 	// Auth tokens and API keys.
 	{Method: "POST", Path: "/api/accounts/auth_token", Group: GroupAccounts, Access: Public, Handler: "AuthTokenCreate",

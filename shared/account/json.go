@@ -1,0 +1,208 @@
+package account
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// View selects which variant of the account JSON an endpoint answers
+// (auth-accounts.md §4.2).
+type View int
+
+const (
+	// ViewFull is the default: no confirmation_key.
+	ViewFull View = iota
+	// ViewWithConfirmationKey is admin create/update: full plus confirmation_key.
+	ViewWithConfirmationKey
+	// ViewAdminShow is admin GET /accounts/{id}: no passwords nor admin,
+	// plus confirmation_key.
+	ViewAdminShow
+	// ViewAdminList is an item of admin GET /accounts: no passwords nor
+	// admin, no confirmation_key.
+	ViewAdminList
+)
+
+// Timestamp is FlexiAPI's JSON date: UTC with six (always zero) fraction
+// digits, as Laravel serialises MySQL DATETIME columns.
+func Timestamp(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05") + ".000000Z"
+}
+
+// DateTime is the Y-m-d H:i:s form of confirmation_key_expires.
+func DateTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
+
+// Render writes the account JSON, keys in FlexiAPI's order, with decision
+// D7's types (booleans for blocked/activated, {} for an empty dictionary).
+// realm is ACCOUNT_REALM or nil.
+func Render(a *Account, v View, realm *string) []byte {
+	b := make([]byte, 0, 768)
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, a.ID, 10)
+	b = appendKey(b, "username")
+	b = appendString(b, a.Username)
+	b = appendKey(b, "domain")
+	b = appendString(b, a.Domain)
+	b = appendKey(b, "email")
+	b = appendOptString(b, a.Email)
+	b = appendKey(b, "activated")
+	b = strconv.AppendBool(b, a.Activated)
+	if v == ViewWithConfirmationKey || v == ViewAdminShow {
+		b = appendKey(b, "confirmation_key")
+		b = appendOptString(b, a.ConfirmationKey)
+	}
+	b = appendKey(b, "ip_address")
+	b = appendString(b, a.IPAddress)
+	b = appendKey(b, "user_agent")
+	b = appendString(b, a.UserAgent)
+	b = appendKey(b, "created_at")
+	b = appendString(b, Timestamp(a.CreatedAt))
+	b = appendKey(b, "display_name")
+	b = appendOptString(b, a.DisplayName)
+	b = appendKey(b, "dtmf_protocol")
+	b = appendOptString(b, a.DTMFProtocol)
+	b = appendKey(b, "updated_at")
+	b = appendString(b, Timestamp(a.UpdatedAt))
+	b = appendKey(b, "blocked")
+	b = strconv.AppendBool(b, a.Blocked)
+	b = appendKey(b, "realm")
+	b = appendOptString(b, realm)
+	b = appendKey(b, "phone")
+	b = appendOptString(b, a.Phone)
+	b = appendKey(b, "confirmation_key_expires")
+	if a.ActivationExpiration != nil {
+		b = appendString(b, DateTime(a.ActivationExpiration.Expires))
+	} else {
+		b = append(b, "null"...)
+	}
+	b = appendKey(b, "provisioning_token")
+	b = appendOptString(b, a.ProvisioningToken)
+	b = appendKey(b, "dictionary")
+	b = append(b, '{')
+	for i, e := range a.Dictionary {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, e.Key)
+		b = append(b, ':')
+		b = appendString(b, e.Value)
+	}
+	b = append(b, '}')
+	if v == ViewFull || v == ViewWithConfirmationKey {
+		b = appendKey(b, "passwords")
+		b = append(b, '[')
+		for i, alg := range a.PasswordAlgorithms() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"algorithm":`...)
+			b = appendString(b, alg)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+		b = appendKey(b, "admin")
+		if a.Admin != nil {
+			b = append(b, `{"created_at":`...)
+			b = appendString(b, Timestamp(a.Admin.CreatedAt))
+			b = append(b, `,"updated_at":`...)
+			b = appendString(b, Timestamp(a.Admin.UpdatedAt))
+			b = append(b, '}')
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = appendKey(b, "activation_expiration")
+	if e := a.ActivationExpiration; e != nil {
+		b = append(b, `{"id":`...)
+		b = strconv.AppendInt(b, a.ID, 10)
+		b = append(b, `,"account_id":`...)
+		b = strconv.AppendInt(b, a.ID, 10)
+		b = append(b, `,"expires":`...)
+		b = appendString(b, DateTime(e.Expires))
+		b = append(b, `,"created_at":`...)
+		b = appendString(b, Timestamp(e.CreatedAt))
+		b = append(b, `,"updated_at":`...)
+		b = appendString(b, Timestamp(e.UpdatedAt))
+		b = append(b, '}')
+	} else {
+		b = append(b, "null"...)
+	}
+	// Email change codes, types and actions come with the endpoints that
+	// write them; until then every account has none.
+	b = append(b, `,"email_change_code":null,"types":[],"actions":[]}`...)
+	return b
+}
+
+// RenderInfo is the public GET /accounts/{sip}/info answer.
+func RenderInfo(a *Account, realm *string) []byte {
+	b := []byte(`{"activated":`)
+	b = strconv.AppendBool(b, a.Activated)
+	b = appendKey(b, "realm")
+	b = appendOptString(b, realm)
+	return append(b, '}')
+}
+
+func appendKey(b []byte, k string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, k...)
+	return append(b, '"', ':')
+}
+
+func appendOptString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes a JSON string; invalid UTF-8 becomes U+FFFD as in
+// encoding/json.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,156 @@
+package account
+
+import (
+	"context"
+	"time"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
+)
+
+// Store is what the accounts domain needs from storage. The DynamoDB
+// implementation is shared/store.
+type Store interface {
+	// NextAccountID allocates an integer id from an atomic counter.
+	NextAccountID(ctx context.Context) (int64, error)
+	// CreateAccount writes the account and its uniqueness markers
+	// atomically: a lost race is ErrUsernameTaken, ErrEmailTaken (checked
+	// only when emailUnique) or ErrPhoneTaken, and nothing is written.
+	CreateAccount(ctx context.Context, a *Account, emailUnique bool) error
+	AccountByID(ctx context.Context, id int64) (*Account, error)
+	// UsernameInAnyDomain reports whether an account of any domain has
+	// this username (FlexiAPI checks phones against usernames this way).
+	UsernameInAnyDomain(ctx context.Context, username string) (bool, error)
+	// ListAccounts returns one page of accounts (ascending id) of a domain,
+	// or of every domain when domain is "", and the total count.
+	ListAccounts(ctx context.Context, domain string, page, perPage int) ([]*Account, int, error)
+	// DeleteAccount removes the account, its markers and its API key, and
+	// reserves the username with a tombstone that expires at tombstoneExpiry
+	// (zero: never).
+	DeleteAccount(ctx context.Context, a *Account, now, tombstoneExpiry time.Time) error
+	// SetAccountFlags changes activated and blocked (nil: unchanged), keeps
+	// what authentication reads in step, and returns the new account.
+	SetAccountFlags(ctx context.Context, a *Account, activated, blocked *bool, now time.Time) (*Account, error)
+
+	// ReplaceAPIKey makes keyHash the account's only API key.
+	ReplaceAPIKey(ctx context.Context, a *Account, keyHash string, now, expires time.Time) error
+
+	NextAuthTokenID(ctx context.Context) (int64, error)
+	CreateAuthToken(ctx context.Context, t *AuthToken, expires time.Time) error
+	AuthTokenByValue(ctx context.Context, token string) (*AuthToken, error)
+	// AttachAuthToken sets the account of an unattached token; a token
+	// attached meanwhile is ErrAlreadyChanged.
+	AttachAuthToken(ctx context.Context, token string, accountID int64, now time.Time) error
+	// ConsumeAuthToken deletes an attached token, once: a second consumer
+	// gets ErrNotFound.
+	ConsumeAuthToken(ctx context.Context, token string) error
+}
+
+// Service holds the accounts flows.
+type Service struct {
+	store Store
+	cfg   *config.Config
+	now   func() time.Time
+}
+
+// NewService builds the accounts domain on a store.
+func NewService(store Store, cfg *config.Config) *Service {
+	return &Service{store: store, cfg: cfg, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithClock replaces the clock (tests).
+func (s *Service) WithClock(now func() time.Time) *Service {
+	c := *s
+	c.now = now
+	return &c
+}
+
+// Config is the configuration the service runs with.
+func (s *Service) Config() *config.Config { return s.cfg }
+
+// Now is the service's clock, truncated to the second as FlexiAPI's
+// MySQL DATETIME columns are.
+func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Second) }
+
+// Scope is the domain filter of FlexiAPI's account lookups (§1.5): admins
+// of a multi-domain deployment see every domain, everyone else sees
+// APP_SIP_DOMAIN only. "" means no filter.
+func (s *Service) Scope(admin bool) string {
+	if admin && s.cfg.AdminsManageMultiDomains {
+		return ""
+	}
+	return s.cfg.SIPDomain
+}
+
+// inScope reports whether an account is visible under a scope.
+func inScope(a *Account, scope string) bool {
+	return scope == "" || equalFoldASCII(a.Domain, scope)
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Get returns an account visible under a scope, or ErrNotFound.
+func (s *Service) Get(ctx context.Context, id int64, scope string) (*Account, error) {
+	a, err := s.store.AccountByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(a, scope) {
+		return nil, ErrNotFound
+	}
+	return a, nil
+}
+
+// Me returns the authenticated account. Unlike FlexiAPI (an empty 200 for
+// an account outside APP_SIP_DOMAIN), the owner always sees its account.
+func (s *Service) Me(ctx context.Context, id int64) (*Account, error) {
+	return s.store.AccountByID(ctx, id)
+}
+
+// PerPage is FlexiAPI's fixed page size of GET /accounts.
+const PerPage = 20
+
+// List returns one page of the accounts visible under a scope.
+func (s *Service) List(ctx context.Context, scope string, page int) ([]*Account, int, error) {
+	return s.store.ListAccounts(ctx, scope, page, PerPage)
+}
+
+// Delete removes an account (admin): FlexiAPI writes a tombstone so the
+// username cannot be registered again until it is purged.
+func (s *Service) Delete(ctx context.Context, id int64, scope string) error {
+	a, err := s.Get(ctx, id, scope)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	var expiry time.Time
+	if s.cfg.TombstoneRetention > 0 {
+		expiry = now.Add(s.cfg.TombstoneRetention)
+	}
+	return s.store.DeleteAccount(ctx, a, now, expiry)
+}
+
+// SetFlags activates, deactivates, blocks or unblocks an account (admin).
+func (s *Service) SetFlags(ctx context.Context, id int64, scope string, activated, blocked *bool) (*Account, error) {
+	a, err := s.Get(ctx, id, scope)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.SetAccountFlags(ctx, a, activated, blocked, s.Now())
+}

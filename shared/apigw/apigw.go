@@ -1,0 +1,120 @@
+// Package apigw adapts API Gateway REST proxy events (payload 1.0) to the
+// plain requests of shared/api and back. It is the only place, with the
+// mains, where functions see aws-lambda-go's event types.
+package apigw
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
+)
+
+// ProxyHandler is the Lambda handler of a group: event in, event out.
+func ProxyHandler(rt *api.Router) func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		ctx, _ = capacity.With(ctx)
+		req := Request(ctx, ev)
+		resp := rt.Serve(ctx, ev.Resource, ev.PathParameters, req)
+		return Response(resp), nil
+	}
+}
+
+// GateOn says which gated routes the configuration enables.
+func GateOn(cfg *config.Config) func(api.Gate) bool {
+	return func(g api.Gate) bool {
+		switch g {
+		case api.GateDangerous:
+			return cfg.DangerousEndpoints
+		}
+		return false
+	}
+}
+
+// Request converts a proxy event.
+func Request(ctx context.Context, ev events.APIGatewayProxyRequest) *api.Request {
+	header := http.Header{}
+	for k, vs := range ev.MultiValueHeaders {
+		for _, v := range vs {
+			header.Add(k, v)
+		}
+	}
+	for k, v := range ev.Headers {
+		if _, ok := header[http.CanonicalHeaderKey(k)]; !ok {
+			header.Set(k, v)
+		}
+	}
+	query := url.Values{}
+	for k, vs := range ev.MultiValueQueryStringParameters {
+		query[k] = append(query[k], vs...)
+	}
+	for k, v := range ev.QueryStringParameters {
+		if _, ok := query[k]; !ok {
+			query.Set(k, v)
+		}
+	}
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		if dec, err := base64.StdEncoding.DecodeString(ev.Body); err == nil {
+			body = dec
+		}
+	}
+	requestID := ev.RequestContext.RequestID
+	if lc, ok := lambdacontext.FromContext(ctx); ok && requestID == "" {
+		requestID = lc.AwsRequestID
+	}
+	return &api.Request{
+		Method:     ev.HTTPMethod,
+		Path:       ev.Path,
+		Query:      query,
+		Header:     header,
+		Body:       body,
+		SourceIP:   ev.RequestContext.Identity.SourceIP,
+		RequestID:  requestID,
+		BaseURL:    baseURL(ev, header),
+		Authorizer: api.StringContext(ev.RequestContext.Authorizer),
+	}
+}
+
+// baseURL is the origin and stage prefix the client used: API Gateway
+// puts the full path (stage included) in requestContext.path and the path
+// without it in path.
+func baseURL(ev events.APIGatewayProxyRequest, h http.Header) string {
+	scheme := h.Get("X-Forwarded-Proto")
+	if scheme == "" {
+		scheme = "https"
+	}
+	host := h.Get("Host")
+	if host == "" {
+		host = ev.RequestContext.DomainName
+	}
+	prefix := ""
+	if full := ev.RequestContext.Path; full != "" && strings.HasSuffix(full, ev.Path) {
+		prefix = strings.TrimSuffix(full, ev.Path)
+	}
+	return scheme + "://" + host + strings.TrimRight(prefix, "/")
+}
+
+// Response converts an answer; a body that is not UTF-8 text goes base64.
+func Response(r *api.Response) events.APIGatewayProxyResponse {
+	out := events.APIGatewayProxyResponse{StatusCode: r.Status, MultiValueHeaders: map[string][]string{}}
+	for k, vs := range r.Header {
+		out.MultiValueHeaders[k] = vs
+	}
+	if utf8.Valid(r.Body) {
+		out.Body = string(r.Body)
+	} else {
+		out.Body = base64.StdEncoding.EncodeToString(r.Body)
+		out.IsBase64Encoded = true
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package apigw
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/authn"
+	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+)
+
+// ErrUnauthorized is the error API Gateway turns into its UNAUTHORIZED
+// gateway response (our 401 "Invalid API Key"): the message must be
+// exactly "Unauthorized".
+var ErrUnauthorized = errors.New("Unauthorized")
+
+// AuthorizerHandler adapts the authenticator to a REQUEST authorizer.
+func AuthorizerHandler(a *authn.Authenticator, log *slog.Logger) func(context.Context, events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+	return func(ctx context.Context, ev events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+		start := time.Now()
+		ctx, meter := capacity.With(ctx)
+		d, err := a.Authenticate(ctx, AuthRequest(ev))
+		read, write, _ := meter.Units()
+		attrs := []any{"request_id", ev.RequestContext.RequestID, "resource", ev.Resource, "method", ev.HTTPMethod,
+			"auth", d.Method, "reason", d.Reason, "rcu", read, "wcu", write,
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+		if err != nil {
+			log.Error("authorizer failure", append(attrs, "error", err.Error())...)
+			return events.APIGatewayCustomAuthorizerResponse{}, err
+		}
+		switch d.Effect {
+		case authn.Unauthorized:
+			log.Info("unauthorized", attrs...)
+			return events.APIGatewayCustomAuthorizerResponse{}, ErrUnauthorized
+		case authn.Deny:
+			log.Info("deny", attrs...)
+			return policy(d, "Deny", ev.MethodArn), nil
+		}
+		log.Info("allow", append(attrs, "principal", d.PrincipalID)...)
+		return policy(d, "Allow", ev.MethodArn), nil
+	}
+}
+
+// AuthRequest converts the authorizer event.
+func AuthRequest(ev events.APIGatewayCustomAuthorizerRequestTypeRequest) authn.Request {
+	h := http.Header{}
+	for k, vs := range ev.MultiValueHeaders {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	for k, v := range ev.Headers {
+		if _, ok := h[http.CanonicalHeaderKey(k)]; !ok {
+			h.Set(k, v)
+		}
+	}
+	return authn.Request{Method: ev.HTTPMethod, Path: ev.Path, Header: h}
+}
+
+func policy(d authn.Decision, effect, methodArn string) events.APIGatewayCustomAuthorizerResponse {
+	ctx := make(map[string]interface{}, len(d.Context))
+	for k, v := range d.Context {
+		ctx[k] = v
+	}
+	return events.APIGatewayCustomAuthorizerResponse{
+		PrincipalID: d.PrincipalID,
+		PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{
+			Version: "2012-10-17",
+			Statement: []events.IAMPolicyStatement{{
+				Action:   []string{"execute-api:Invoke"},
+				Effect:   effect,
+				Resource: []string{methodArn},
+			}},
+		},
+		Context: ctx,
+	}
+}

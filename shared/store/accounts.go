@@ -1,0 +1,475 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/store/schema"
+)
+
+var _ account.Store = (*Store)(nil)
+
+func accountItem(a *account.Account) map[string]types.AttributeValue {
+	item := merge(accountKey(a.ID), map[string]types.AttributeValue{
+		"type":       str("account"),
+		"id":         num(a.ID),
+		"username":   str(a.Username),
+		"domain":     str(a.Domain),
+		"activated":  boolean(a.Activated),
+		"ip_address": str(a.IPAddress),
+		"user_agent": str(a.UserAgent),
+		"created_at": timeAttr(a.CreatedAt),
+		"updated_at": timeAttr(a.UpdatedAt),
+		"blocked":    boolean(a.Blocked),
+		"passwords":  stringMap(a.Passwords),
+		"admin":      boolean(a.Admin != nil),
+		"GSI1PK":     str(pfxDomain + strings.ToLower(a.Domain)),
+		"GSI1SK":     str(pfxAccount + padID(a.ID)),
+		"GSI2PK":     str(allAccounts),
+		"GSI2SK":     str(padID(a.ID)),
+	})
+	opt := func(name string, v *string) {
+		if v != nil {
+			item[name] = str(*v)
+		}
+	}
+	opt("email", a.Email)
+	opt("confirmation_key", a.ConfirmationKey)
+	opt("display_name", a.DisplayName)
+	opt("dtmf_protocol", a.DTMFProtocol)
+	opt("phone", a.Phone)
+	opt("provisioning_token", a.ProvisioningToken)
+	if a.Email != nil {
+		item["GSI3PK"] = str(pfxEmail + strings.ToLower(*a.Email))
+		item["GSI3SK"] = str(padID(a.ID))
+	}
+	if len(a.Dictionary) > 0 {
+		entries := make([]types.AttributeValue, len(a.Dictionary))
+		for i, e := range a.Dictionary {
+			entries[i] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"k": str(e.Key), "v": str(e.Value)}}
+		}
+		item["dictionary"] = &types.AttributeValueMemberL{Value: entries}
+	}
+	if a.Admin != nil {
+		item["admin_created_at"] = timeAttr(a.Admin.CreatedAt)
+		item["admin_updated_at"] = timeAttr(a.Admin.UpdatedAt)
+	}
+	if e := a.ActivationExpiration; e != nil {
+		item["activation_expires"] = timeAttr(e.Expires)
+		item["activation_created_at"] = timeAttr(e.CreatedAt)
+		item["activation_updated_at"] = timeAttr(e.UpdatedAt)
+	}
+	if a.APIKeyHash != "" {
+		item["api_key_hash"] = str(a.APIKeyHash)
+	}
+	return item
+}
+
+func accountFromItem(item map[string]types.AttributeValue) *account.Account {
+	a := &account.Account{
+		ID:                getN(item, "id"),
+		Username:          getS(item, "username"),
+		Domain:            getS(item, "domain"),
+		Email:             getOptS(item, "email"),
+		Activated:         getBool(item, "activated"),
+		ConfirmationKey:   getOptS(item, "confirmation_key"),
+		IPAddress:         getS(item, "ip_address"),
+		UserAgent:         getS(item, "user_agent"),
+		CreatedAt:         getTime(item, "created_at"),
+		UpdatedAt:         getTime(item, "updated_at"),
+		DisplayName:       getOptS(item, "display_name"),
+		DTMFProtocol:      getOptS(item, "dtmf_protocol"),
+		Blocked:           getBool(item, "blocked"),
+		Phone:             getOptS(item, "phone"),
+		ProvisioningToken: getOptS(item, "provisioning_token"),
+		Passwords:         getStringMap(item, "passwords"),
+		APIKeyHash:        getS(item, "api_key_hash"),
+	}
+	if l, ok := item["dictionary"].(*types.AttributeValueMemberL); ok {
+		for _, e := range l.Value {
+			if m, ok := e.(*types.AttributeValueMemberM); ok {
+				a.Dictionary = append(a.Dictionary, account.DictionaryEntry{Key: getS(m.Value, "k"), Value: getS(m.Value, "v")})
+			}
+		}
+	}
+	if getBool(item, "admin") {
+		a.Admin = &account.Role{CreatedAt: getTime(item, "admin_created_at"), UpdatedAt: getTime(item, "admin_updated_at")}
+	}
+	if t := getOptTime(item, "activation_expires"); t != nil {
+		a.ActivationExpiration = &account.ActivationExpiration{Expires: *t,
+			CreatedAt: getTime(item, "activation_created_at"), UpdatedAt: getTime(item, "activation_updated_at")}
+	}
+	return a
+}
+
+// cardItem is the SIP identity marker, which also carries what Digest
+// authentication and the guard need: one small eventually consistent
+// read per Digest request (docs/access-patterns.md).
+func cardItem(a *account.Account) map[string]types.AttributeValue {
+	return merge(sipKey(a.Username, a.Domain), map[string]types.AttributeValue{
+		"type":       str("sip"),
+		"account_id": num(a.ID),
+		"username":   str(a.Username),
+		"domain":     str(a.Domain),
+		"passwords":  stringMap(a.Passwords),
+		"admin":      boolean(a.Admin != nil),
+		"blocked":    boolean(a.Blocked),
+	})
+}
+
+func markerItem(k map[string]types.AttributeValue, typ string, accountID int64) map[string]types.AttributeValue {
+	return merge(k, map[string]types.AttributeValue{"type": str(typ), "account_id": num(accountID)})
+}
+
+// NextAccountID allocates FlexiAPI-style integer ids from a counter.
+func (s *Store) NextAccountID(ctx context.Context) (int64, error) {
+	return s.nextCounter(ctx, "account_id")
+}
+
+// CreateAccount writes an account with its markers in one transaction.
+func (s *Store) CreateAccount(ctx context.Context, a *account.Account, emailUnique bool) error {
+	now := num(time.Now().Unix())
+	items := []types.TransactWriteItem{
+		put(s.table, accountItem(a), "attribute_not_exists(PK)", nil),
+		put(s.table, cardItem(a), "attribute_not_exists(PK)", nil),
+		{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: tombstoneKey(a.Username, a.Domain),
+			// DynamoDB deletes expired items lazily: an expired tombstone
+			// no longer counts.
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR expires_at < :now"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": now},
+		}},
+	}
+	// Which failed item means which taken field.
+	taken := []error{nil, account.ErrUsernameTaken, account.ErrUsernameTaken}
+	if emailUnique && a.Email != nil {
+		items = append(items, put(s.table, markerItem(emailKey(*a.Email), "email", a.ID), "attribute_not_exists(PK)", nil))
+		taken = append(taken, account.ErrEmailTaken)
+	}
+	if a.Phone != nil {
+		items = append(items, put(s.table, markerItem(phoneKey(*a.Phone), "phone", a.ID), "attribute_not_exists(PK)", nil))
+		taken = append(taken, account.ErrPhoneTaken)
+	}
+	if a.ProvisioningToken != nil {
+		items = append(items, put(s.table, markerItem(provTokenKey(*a.ProvisioningToken), "provisioning_token", a.ID), "", nil))
+		taken = append(taken, nil)
+	}
+	items = append(items, s.countUpdate(a.Domain, 1))
+	taken = append(taken, nil)
+
+	err := s.transact(ctx, items)
+	var c *cancelled
+	if errors.As(err, &c) {
+		if c.index < len(taken) && taken[c.index] != nil {
+			return taken[c.index]
+		}
+		return fmt.Errorf("create account %d: unexpected condition failure on item %d", a.ID, c.index)
+	}
+	if err != nil {
+		return fmt.Errorf("create account %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// countUpdate keeps the totals that GET /accounts reports without counting
+// the table: one per domain and one overall.
+func (s *Store) countUpdate(domain string, delta int64) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 &s.table,
+		Key:                       countsKey,
+		UpdateExpression:          aws.String("ADD #t :d, #dom :d"),
+		ExpressionAttributeNames:  map[string]string{"#t": "total", "#dom": "domain:" + strings.ToLower(domain)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(delta)},
+	}}
+}
+
+// AccountByID reads one account (strongly consistent).
+func (s *Store) AccountByID(ctx context.Context, id int64) (*account.Account, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: accountKey(id), ConsistentRead: aws.Bool(true),
+		ReturnConsumedCapacity: totalCapacity,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load account %d: %w", id, err)
+	}
+	meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+	if out.Item == nil {
+		return nil, account.ErrNotFound
+	}
+	return accountFromItem(out.Item), nil
+}
+
+// UsernameInAnyDomain queries the SIP identity partition of a username.
+func (s *Store) UsernameInAnyDomain(ctx context.Context, username string) (bool, error) {
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pfxSIP + username)},
+		Limit:                     aws.Int32(1),
+		Select:                    types.SelectCount,
+		ReturnConsumedCapacity:    totalCapacity,
+	})
+	if err != nil {
+		return false, fmt.Errorf("look up username: %w", err)
+	}
+	meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+	return out.Count > 0, nil
+}
+
+// ListAccounts pages through the accounts of a domain (GSI1, full items)
+// or of every domain (GSI2, keys, then one BatchGetItem), in id order.
+// Skipping to page N reads the keys of the earlier pages (Select COUNT):
+// DynamoDB has no offset, and FlexiAPI's paginator needs one.
+func (s *Store) ListAccounts(ctx context.Context, domain string, page, perPage int) ([]*account.Account, int, error) {
+	total, err := s.accountCount(ctx, domain)
+	if err != nil {
+		return nil, 0, err
+	}
+	index, pk := "GSI2", allAccounts
+	if domain != "" {
+		index, pk = "GSI1", pfxDomain+strings.ToLower(domain)
+	}
+	pkAttr := index + "PK"
+	q := dynamodb.QueryInput{
+		TableName:                 &s.table,
+		IndexName:                 aws.String(index),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+		ReturnConsumedCapacity:    totalCapacity,
+	}
+	skip := (page - 1) * perPage
+	if skip >= total && total > 0 || (total == 0 && page > 1) {
+		return nil, total, nil
+	}
+	var start map[string]types.AttributeValue
+	for skip > 0 {
+		in := q
+		in.Select = types.SelectCount
+		in.Limit = aws.Int32(int32(min(skip, 1000)))
+		in.ExclusiveStartKey = start
+		out, err := s.db.Query(ctx, &in)
+		if err != nil {
+			return nil, 0, fmt.Errorf("skip accounts: %w", err)
+		}
+		meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+		skip -= int(out.Count)
+		start = out.LastEvaluatedKey
+		if start == nil {
+			return nil, total, nil
+		}
+	}
+	var items []map[string]types.AttributeValue
+	for len(items) < perPage {
+		in := q
+		in.Limit = aws.Int32(int32(perPage - len(items)))
+		in.ExclusiveStartKey = start
+		out, err := s.db.Query(ctx, &in)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list accounts: %w", err)
+		}
+		meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+		items = append(items, out.Items...)
+		start = out.LastEvaluatedKey
+		if start == nil {
+			break
+		}
+	}
+	if index == "GSI1" {
+		accounts := make([]*account.Account, len(items))
+		for i, it := range items {
+			accounts[i] = accountFromItem(it)
+		}
+		return accounts, total, nil
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i], _ = strconv.ParseInt(strings.TrimPrefix(getS(it, schema.PartitionKey), pfxAccount), 10, 64)
+	}
+	accounts, err := s.accountsByIDs(ctx, ids)
+	return accounts, total, err
+}
+
+// accountsByIDs reads accounts in the given order (ids that vanished
+// meanwhile are skipped).
+func (s *Store) accountsByIDs(ctx context.Context, ids []int64) ([]*account.Account, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		keys[i] = accountKey(id)
+	}
+	found := map[int64]*account.Account{}
+	pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+	for attempt := 0; len(pending) > 0 && attempt < 8; attempt++ {
+		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: totalCapacity})
+		if err != nil {
+			return nil, fmt.Errorf("load accounts: %w", err)
+		}
+		meterRead(ctx, out.ConsumedCapacity...)
+		for _, it := range out.Responses[s.table] {
+			a := accountFromItem(it)
+			found[a.ID] = a
+		}
+		pending = out.UnprocessedKeys
+		if len(pending) > 0 {
+			time.Sleep(time.Duration(20<<attempt) * time.Millisecond)
+		}
+	}
+	if len(pending) > 0 {
+		return nil, errors.New("load accounts: unprocessed keys after retries")
+	}
+	out := make([]*account.Account, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := found[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) accountCount(ctx context.Context, domain string) (int, error) {
+	attr := "total"
+	if domain != "" {
+		attr = "domain:" + strings.ToLower(domain)
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: countsKey, ConsistentRead: aws.Bool(true),
+		ProjectionExpression:     aws.String("#a"),
+		ExpressionAttributeNames: map[string]string{"#a": attr},
+		ReturnConsumedCapacity:   totalCapacity,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count accounts: %w", err)
+	}
+	meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+	return int(getN(out.Item, attr)), nil
+}
+
+// ownedBy lets a marker be deleted only if it still belongs to the account.
+const ownedBy = "attribute_not_exists(PK) OR account_id = :id"
+
+// DeleteAccount removes an account and everything keyed on it, and writes
+// the tombstone, in one transaction.
+func (s *Store) DeleteAccount(ctx context.Context, a *account.Account, now, tombstoneExpiry time.Time) error {
+	id := map[string]types.AttributeValue{":id": num(a.ID)}
+	tomb := merge(tombstoneKey(a.Username, a.Domain), map[string]types.AttributeValue{
+		"type": str("tombstone"), "username": str(a.Username), "domain": str(a.Domain), "created_at": timeAttr(now),
+	})
+	if !tombstoneExpiry.IsZero() {
+		tomb[schema.TTLAttribute] = num(tombstoneExpiry.Unix())
+	}
+	items := []types.TransactWriteItem{
+		del(s.table, accountKey(a.ID), "attribute_exists(PK)", nil),
+		del(s.table, sipKey(a.Username, a.Domain), ownedBy, id),
+		put(s.table, tomb, "", nil),
+		s.countUpdate(a.Domain, -1),
+	}
+	if a.Email != nil {
+		items = append(items, del(s.table, emailKey(*a.Email), ownedBy, id))
+	}
+	if a.Phone != nil {
+		items = append(items, del(s.table, phoneKey(*a.Phone), ownedBy, id))
+	}
+	if a.ProvisioningToken != nil {
+		items = append(items, del(s.table, provTokenKey(*a.ProvisioningToken), ownedBy, id))
+	}
+	if a.APIKeyHash != "" {
+		items = append(items, del(s.table, apiKeyKey(a.APIKeyHash), ownedBy, id))
+	}
+	err := s.transact(ctx, items)
+	var c *cancelled
+	if errors.As(err, &c) {
+		if c.index == 0 {
+			return account.ErrNotFound
+		}
+		return fmt.Errorf("delete account %d: %w", a.ID, account.ErrAlreadyChanged)
+	}
+	if err != nil {
+		return fmt.Errorf("delete account %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// SetAccountFlags updates activated/blocked on the account and blocked on
+// the copies authentication reads (SIP card, API key), in one transaction.
+func (s *Store) SetAccountFlags(ctx context.Context, a *account.Account, activated, blocked *bool, now time.Time) (*account.Account, error) {
+	next := *a
+	if activated != nil {
+		next.Activated = *activated
+	}
+	if blocked != nil {
+		next.Blocked = *blocked
+	}
+	if next.Activated == a.Activated && next.Blocked == a.Blocked {
+		return &next, nil // nothing changes: FlexiAPI does not touch updated_at
+	}
+	next.UpdatedAt = now
+	for {
+		items, keyIndex := s.flagItems(a, &next)
+		err := s.transact(ctx, items)
+		var c *cancelled
+		switch {
+		case err == nil:
+			return &next, nil
+		case errors.As(err, &c) && c.index == 0:
+			return nil, account.ErrNotFound
+		case errors.As(err, &c) && c.index == keyIndex && next.APIKeyHash != "":
+			// The key item expired (TTL) while the account still names it:
+			// drop the dangling reference and try again.
+			next.APIKeyHash = ""
+			continue
+		case errors.As(err, &c):
+			return nil, fmt.Errorf("update account %d: %w", a.ID, account.ErrAlreadyChanged)
+		default:
+			return nil, fmt.Errorf("update account %d: %w", a.ID, err)
+		}
+	}
+}
+
+// flagItems builds SetAccountFlags' transaction; keyIndex is the position
+// of the API key update (-1 when there is none).
+func (s *Store) flagItems(a, next *account.Account) ([]types.TransactWriteItem, int) {
+	vals := map[string]types.AttributeValue{
+		":a": boolean(next.Activated), ":b": boolean(next.Blocked), ":u": timeAttr(next.UpdatedAt),
+		":user": str(a.Username),
+	}
+	update := "SET activated = :a, blocked = :b, updated_at = :u"
+	if next.APIKeyHash == "" && a.APIKeyHash != "" {
+		update += " REMOVE api_key_hash"
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{
+		TableName: &s.table, Key: accountKey(a.ID),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND username = :user"),
+		ExpressionAttributeValues: vals,
+	}}}
+	keyIndex := -1
+	if next.Blocked != a.Blocked {
+		items = append(items, s.setBlocked(sipKey(a.Username, a.Domain), next.Blocked, a.ID))
+		if next.APIKeyHash != "" {
+			keyIndex = len(items)
+			items = append(items, s.setBlocked(apiKeyKey(next.APIKeyHash), next.Blocked, a.ID))
+		}
+	}
+	return items, keyIndex
+}
+
+func (s *Store) setBlocked(k map[string]types.AttributeValue, blocked bool, id int64) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: k,
+		UpdateExpression:          aws.String("SET blocked = :b"),
+		ConditionExpression:       aws.String("account_id = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":b": boolean(blocked), ":id": num(id)},
+	}}
+}

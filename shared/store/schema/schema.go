@@ -1,0 +1,32 @@
+// Package schema describes the single DynamoDB table as plain data, so the
+// store (which creates the table locally) and the CDK stack (which creates
+// it in AWS) cannot disagree. It imports nothing.
+package schema
+
+// Key and TTL attributes of the table.
+const (
+	PartitionKey = "PK"
+	SortKey      = "SK"
+	TTLAttribute = "expires_at"
+)
+
+// Index is a global secondary index.
+type Index struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+	// Projection is ALL, KEYS_ONLY or INCLUDE (with NonKeyAttributes).
+	Projection       string
+	NonKeyAttributes []string
+}
+
+// Indexes are the table's GSIs (docs/access-patterns.md says who uses them).
+var Indexes = []Index{
+	// GSI1: general purpose, full items. Accounts of a domain by id.
+	{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK", Projection: "ALL"},
+	// GSI2: keys only. Every account by id (multi-domain admin listing).
+	{Name: "GSI2", PartitionKey: "GSI2PK", SortKey: "GSI2SK", Projection: "KEYS_ONLY"},
+	// GSI3: accounts by email, with what the JWT guard needs.
+	{Name: "GSI3", PartitionKey: "GSI3PK", SortKey: "GSI3SK", Projection: "INCLUDE",
+		NonKeyAttributes: []string{"id", "username", "domain", "admin", "blocked"}},
+}
