@@ -17,6 +17,11 @@ type Store interface {
 	// only when emailUnique) or ErrPhoneTaken, and nothing is written.
 	CreateAccount(ctx context.Context, a *Account, emailUnique bool) error
 	AccountByID(ctx context.Context, id int64) (*Account, error)
+	AccountBySIP(ctx context.Context, username, domain string) (*Account, error)
+	// SetPasswords replaces the password rows (and what Digest reads).
+	SetPasswords(ctx context.Context, a *Account, passwords map[string]string, now time.Time) (*Account, error)
+	// SetAdmin grants or removes the admin role.
+	SetAdmin(ctx context.Context, a *Account, admin bool, now time.Time) (*Account, error)
 	// UsernameInAnyDomain reports whether an account of any domain has
 	// this username (FlexiAPI checks phones against usernames this way).
 	UsernameInAnyDomain(ctx context.Context, username string) (bool, error)

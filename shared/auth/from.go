@@ -39,6 +39,10 @@ func ParseFrom(header string) (SIPIdentity, error) {
 			return SIPIdentity{}, ErrFromMalformed
 		}
 		v = strings.TrimSpace(v[open+1 : open+1+end])
+	} else if strings.IndexByte(v, '<') >= 0 {
+		// A '<' only inside an unterminated display name: the value is
+		// broken, and guessing where the URI starts could misread it.
+		return SIPIdentity{}, ErrFromMalformed
 	}
 	v = stripScheme(v)
 	if i := strings.IndexAny(v, ";?"); i >= 0 {
@@ -81,12 +85,13 @@ func stripScheme(s string) string {
 	return s
 }
 
-// validDomain rejects what cannot be a host[:port]: a second '@', spaces
-// and control characters (all of which could only come from decoding).
+// validDomain rejects what cannot be part of a host[:port]: a second '@',
+// whitespace, control characters, and the name-addr delimiters '<' '>' '"'
+// (left over from a broken display name).
 func validDomain(d string) bool {
 	for len(d) > 0 {
 		r, size := utf8.DecodeRuneInString(d)
-		if r == '@' || unicode.IsSpace(r) || unicode.IsControl(r) {
+		if r == '@' || r == '<' || r == '>' || r == '"' || unicode.IsSpace(r) || unicode.IsControl(r) {
 			return false
 		}
 		d = d[size:]

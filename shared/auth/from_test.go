@@ -51,6 +51,11 @@ func TestParseFrom(t *testing.T) {
 		{"truncated escape", "sip:bob@x%4", SIPIdentity{}, ErrFromMalformed},
 		{"unclosed bracket", "<sip:bob@x", SIPIdentity{}, ErrFromMalformed},
 		{"empty brackets", "<>", SIPIdentity{}, ErrFromMalformed},
+		{"unterminated display name", `"Bob <sip:bob@x>`, SIPIdentity{}, ErrFromMalformed},
+		{"stray closing bracket", "sip:bob@x>", SIPIdentity{}, ErrFromMalformed},
+		{"quote in domain", `sip:bob@x"`, SIPIdentity{}, ErrFromMalformed},
+		{"quote in user kept", `sip:bo"b@x`, SIPIdentity{`bo"b`, "x"}, nil},
+		{"IPv6 host", "sip:bob@[2001:db8::1]:5060", SIPIdentity{"bob", "[2001:db8::1]:5060"}, nil},
 		{"scheme only", "sip:", SIPIdentity{}, ErrFromMalformed},
 		{"only params", "sip:;bob@x", SIPIdentity{}, ErrFromMalformed},
 	}

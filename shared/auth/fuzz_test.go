@@ -120,7 +120,7 @@ func FuzzParseFrom(f *testing.F) {
 		if strings.Contains(id.Domain, "@") {
 			t.Fatalf("domain %q contains '@'", id.Domain)
 		}
-		if strings.ContainsAny(id.Domain, " \t\r\n") {
+		if strings.ContainsAny(id.Domain, " \t\r\n<>\"") {
 			t.Fatalf("domain %q contains whitespace", id.Domain)
 		}
 	})

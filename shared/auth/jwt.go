@@ -76,14 +76,19 @@ func BearerToken(authorization string) (token string, ok bool) {
 	return token, token != ""
 }
 
-// rsaMethods are the only algorithms accepted, each with its hash. Looking
-// the header's alg up here (never in golang-jwt's global registry) is what
-// stops HS256 signed with the public key PEM (key confusion), none, PS* and
-// ES*.
-var rsaMethods = map[string]*jwt.SigningMethodRSA{
-	"RS256": jwt.SigningMethodRS256,
-	"RS384": jwt.SigningMethodRS384,
-	"RS512": jwt.SigningMethodRS512,
+// rsaMethod maps the only accepted algorithms to their hash. Looking the
+// header's alg up here (never in golang-jwt's global registry) is what stops
+// HS256 signed with the public key PEM (key confusion), none, PS* and ES*.
+func rsaMethod(alg string) (*jwt.SigningMethodRSA, bool) {
+	switch alg {
+	case "RS256":
+		return jwt.SigningMethodRS256, true
+	case "RS384":
+		return jwt.SigningMethodRS384, true
+	case "RS512":
+		return jwt.SigningMethodRS512, true
+	}
+	return nil, false
 }
 
 // Verify returns the email claim of a valid token.
@@ -132,7 +137,7 @@ func (v *JWTVerifier) Verify(token string, now time.Time) (email string, err *JW
 	}
 
 	alg, _ := header["alg"].(string)
-	method, ok := rsaMethods[alg]
+	method, ok := rsaMethod(alg)
 	if !ok {
 		return "", jwtErr(http.StatusForbidden, msgJWTAlgorithm)
 	}

@@ -473,3 +473,107 @@ func (s *Store) setBlocked(k map[string]types.AttributeValue, blocked bool, id i
 		ExpressionAttributeValues: map[string]types.AttributeValue{":b": boolean(blocked), ":id": num(id)},
 	}}
 }
+
+// AccountBySIP finds an account by username and domain (any domain).
+func (s *Store) AccountBySIP(ctx context.Context, username, domain string) (*account.Account, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: sipKey(username, domain), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String("account_id"), ReturnConsumedCapacity: totalCapacity,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load SIP identity: %w", err)
+	}
+	meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+	if out.Item == nil {
+		return nil, account.ErrNotFound
+	}
+	return s.AccountByID(ctx, getN(out.Item, "account_id"))
+}
+
+// SetPasswords replaces the password rows of an account and of its SIP
+// card (what Digest reads) in one transaction.
+func (s *Store) SetPasswords(ctx context.Context, a *account.Account, passwords map[string]string, now time.Time) (*account.Account, error) {
+	next := *a
+	next.Passwords = passwords
+	next.UpdatedAt = now
+	vals := map[string]types.AttributeValue{":p": stringMap(passwords), ":u": timeAttr(now), ":user": str(a.Username), ":id": num(a.ID)}
+	items := []types.TransactWriteItem{
+		{Update: &types.Update{TableName: &s.table, Key: accountKey(a.ID),
+			UpdateExpression:          aws.String("SET passwords = :p, updated_at = :u"),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND username = :user"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":p": vals[":p"], ":u": vals[":u"], ":user": vals[":user"]}}},
+		{Update: &types.Update{TableName: &s.table, Key: sipKey(a.Username, a.Domain),
+			UpdateExpression:          aws.String("SET passwords = :p"),
+			ConditionExpression:       aws.String("account_id = :id"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":p": vals[":p"], ":id": vals[":id"]}}},
+	}
+	if err := s.transact(ctx, items); err != nil {
+		var c *cancelled
+		if errors.As(err, &c) {
+			return nil, fmt.Errorf("set passwords of account %d: %w", a.ID, account.ErrAlreadyChanged)
+		}
+		return nil, fmt.Errorf("set passwords of account %d: %w", a.ID, err)
+	}
+	return &next, nil
+}
+
+// SetAdmin grants or removes the admin role, on the account and on the
+// copies authentication reads.
+func (s *Store) SetAdmin(ctx context.Context, a *account.Account, admin bool, now time.Time) (*account.Account, error) {
+	next := *a
+	if admin == a.IsAdmin() {
+		return &next, nil
+	}
+	next.UpdatedAt = now
+	next.Admin = nil
+	if admin {
+		next.Admin = &account.Role{CreatedAt: now, UpdatedAt: now}
+	}
+	vals := map[string]types.AttributeValue{":a": boolean(admin), ":u": timeAttr(now), ":user": str(a.Username)}
+	copyItem := func(k map[string]types.AttributeValue) types.TransactWriteItem {
+		return types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: k,
+			UpdateExpression:          aws.String("SET admin = :a"),
+			ConditionExpression:       aws.String("account_id = :id"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":a": boolean(admin), ":id": num(a.ID)}}}
+	}
+	for {
+		set := []string{"admin = :a", "updated_at = :u"}
+		var remove []string
+		if admin {
+			set = append(set, "admin_created_at = :u", "admin_updated_at = :u")
+		} else {
+			remove = append(remove, "admin_created_at", "admin_updated_at")
+		}
+		if next.APIKeyHash == "" && a.APIKeyHash != "" {
+			remove = append(remove, "api_key_hash")
+		}
+		update := "SET " + strings.Join(set, ", ")
+		if len(remove) > 0 {
+			update += " REMOVE " + strings.Join(remove, ", ")
+		}
+		items := []types.TransactWriteItem{
+			{Update: &types.Update{TableName: &s.table, Key: accountKey(a.ID),
+				UpdateExpression:          aws.String(update),
+				ConditionExpression:       aws.String("attribute_exists(PK) AND username = :user"),
+				ExpressionAttributeValues: vals}},
+			copyItem(sipKey(a.Username, a.Domain)),
+		}
+		if next.APIKeyHash != "" {
+			items = append(items, copyItem(apiKeyKey(next.APIKeyHash)))
+		}
+		err := s.transact(ctx, items)
+		var c *cancelled
+		switch {
+		case err == nil:
+			return &next, nil
+		case errors.As(err, &c) && c.index == 2 && next.APIKeyHash != "":
+			next.APIKeyHash = "" // the key item expired: forget it
+		case errors.As(err, &c) && c.index == 0:
+			return nil, account.ErrNotFound
+		case errors.As(err, &c):
+			return nil, fmt.Errorf("set admin of account %d: %w", a.ID, account.ErrAlreadyChanged)
+		default:
+			return nil, fmt.Errorf("set admin of account %d: %w", a.ID, err)
+		}
+	}
+}
