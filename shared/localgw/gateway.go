@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,16 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Functions[api.GroupMeta] == nil {
 		return nil, fmt.Errorf("localgw: no %q function: it answers unknown routes", api.GroupMeta)
 	}
+	for group, f := range cfg.Functions {
+		if err := checkFunction(f); err != nil {
+			return nil, fmt.Errorf("localgw: function of group %q: %w", group, err)
+		}
+	}
+	if cfg.Authorizer != nil {
+		if err := checkFunction(cfg.Authorizer); err != nil {
+			return nil, fmt.Errorf("localgw: authorizer: %w", err)
+		}
+	}
 	for _, r := range cfg.Table.Routes() {
 		if cfg.Functions[r.Group] == nil {
 			return nil, fmt.Errorf("localgw: route %s: no function for group %q", r.ID(), r.Group)
@@ -80,6 +91,22 @@ func New(cfg Config) (*Gateway, error) {
 	return g, nil
 }
 
+// checkFunction fails early, with a clear message, on a bootstrap that
+// is missing or not executable (typically: not built yet).
+func checkFunction(f *Function) error {
+	if f == nil {
+		return errors.New("nil function")
+	}
+	st, err := os.Stat(f.Path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", f.Name, err)
+	case !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0:
+		return fmt.Errorf("%s: %s is not an executable file", f.Name, f.Path)
+	}
+	return nil
+}
+
 // Close stops every function's processes.
 func (g *Gateway) Close() {
 	seen := map[*Function]bool{}
@@ -95,7 +122,10 @@ func (g *Gateway) Close() {
 	}
 }
 
-// outcome of one request, for the log line.
+// noRoute is the log's route for a request answered before routing.
+const noRoute = "(none)"
+
+// served is the outcome of one request, for the log line.
 type served struct {
 	status     int
 	route      string // path template, never the raw path (it may hold tokens)
@@ -136,16 +166,16 @@ func (g *Gateway) serve(w http.ResponseWriter, c *call) served {
 		if !ok {
 			h.Set("Retry-After", strconv.Itoa(int(max(time.Second, reset.Sub(c.start)+time.Second-1)/time.Second)))
 			h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-			return served{status: g.gatewayResponse(w, c, api.GWThrottled, nil, "Too Many Requests", http.StatusTooManyRequests), route: "(throttled)"}
+			return served{status: g.gatewayResponse(w, c, api.GWThrottled, nil, "Too Many Requests", http.StatusTooManyRequests), route: noRoute}
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, c.r.Body, maxRequestBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return served{status: g.gatewayResponse(w, c, api.GWDefault4XX, nil, "Request Too Long", http.StatusRequestEntityTooLarge)}
+			return served{status: g.gatewayResponse(w, c, api.GWDefault4XX, nil, "Request Too Long", http.StatusRequestEntityTooLarge), route: noRoute}
 		}
-		return served{status: g.gatewayResponse(w, c, api.GWDefault4XX, nil, "Bad Request", http.StatusBadRequest)}
+		return served{status: g.gatewayResponse(w, c, api.GWDefault4XX, nil, "Bad Request", http.StatusBadRequest), route: noRoute}
 	}
 	c.body = body
 

@@ -1,7 +1,6 @@
 package localgw
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -87,9 +86,6 @@ func (f *Function) start() (*instance, error) {
 		ready:  make(chan struct{}),
 		exited: make(chan struct{}),
 	}
-	inst.srv = &http.Server{Handler: inst.runtimeAPI(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = inst.srv.Serve(ln) }()
-
 	prefix := fmt.Sprintf("[%s#%d] ", f.Name, id)
 	inst.stdout = &lineWriter{fn: f, prefix: prefix}
 	inst.stderr = &lineWriter{fn: f, prefix: prefix}
@@ -99,16 +95,21 @@ func (f *Function) start() (*instance, error) {
 	cmd.Stdout = inst.stdout
 	cmd.Stderr = inst.stderr
 	// A process group of its own lets kill reach whatever the bootstrap
-	// spawned; Pdeathsig kills it if this process dies without Close.
+	// spawned; Pdeathsig kills it if this process dies without Close (it
+	// follows the forking thread, and the Go runtime keeps its threads).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	// Bounds Wait when a grandchild still holds the output pipes.
 	cmd.WaitDelay = time.Second
 	inst.cmd = cmd
 	inst.started = time.Now()
 	if err := cmd.Start(); err != nil {
-		_ = inst.srv.Close()
+		_ = ln.Close()
 		return nil, fmt.Errorf("start %s (%s): %w", f.Name, path, err)
 	}
+	// Served only now that the instance is complete; the process's first
+	// connection waits in the listen backlog meanwhile.
+	inst.srv = &http.Server{Handler: inst.runtimeAPI(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = inst.srv.Serve(ln) }()
 	f.mu.Lock()
 	f.all[inst] = struct{}{}
 	f.mu.Unlock()
@@ -286,46 +287,4 @@ func errString(err error) string {
 	default:
 		return err.Error()
 	}
-}
-
-// lineWriter forwards a process's output line by line, prefixed, so that
-// lines of concurrent instances never interleave. Each is written to by
-// one os/exec copying goroutine only.
-type lineWriter struct {
-	fn     *Function
-	prefix string
-	buf    []byte
-}
-
-const maxLine = 64 << 10
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
-	for {
-		n := bytes.IndexByte(w.buf, '\n')
-		if n < 0 {
-			break
-		}
-		w.emit(w.buf[:n+1])
-		w.buf = append(w.buf[:0], w.buf[n+1:]...)
-	}
-	if len(w.buf) > maxLine {
-		w.flush()
-	}
-	// Never fail: an error would make os/exec stop draining the pipe
-	// and block the function.
-	return len(p), nil
-}
-
-func (w *lineWriter) flush() {
-	if len(w.buf) > 0 {
-		w.emit(append(w.buf, '\n'))
-		w.buf = w.buf[:0]
-	}
-}
-
-func (w *lineWriter) emit(line []byte) {
-	w.fn.outMu.Lock()
-	defer w.fn.outMu.Unlock()
-	_, _ = w.fn.Output.Write(append([]byte(w.prefix), line...))
 }

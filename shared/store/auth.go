@@ -116,14 +116,14 @@ func (s *Store) TouchAPIKey(ctx context.Context, hash string, now, expires time.
 // account makes two concurrent refreshes leave exactly one key.
 func (s *Store) ReplaceAPIKey(ctx context.Context, a *account.Account, keyHash string, now, expires time.Time) error {
 	keyItem := merge(apiKeyKey(keyHash), map[string]types.AttributeValue{
-		"type":         str("api_key"),
-		"account_id":   num(a.ID),
-		"username":     str(a.Username),
-		"domain":       str(a.Domain),
-		"admin":        boolean(a.Admin != nil),
-		"blocked":      boolean(a.Blocked),
-		"created_at":   timeAttr(now),
-		"last_used_at": num(now.Unix()),
+		"type":              str("api_key"),
+		"account_id":        num(a.ID),
+		"username":          str(a.Username),
+		"domain":            str(a.Domain),
+		"admin":             boolean(a.Admin != nil),
+		"blocked":           boolean(a.Blocked),
+		"created_at":        timeAttr(now),
+		"last_used_at":      num(now.Unix()),
 		schema.TTLAttribute: num(expires.Unix()),
 	})
 	cond := "attribute_exists(PK) AND attribute_not_exists(api_key_hash) AND blocked = :b"

@@ -283,7 +283,9 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 // cancelled is a transaction cancelled by a failed condition.
 type cancelled struct{ index int }
 
-func (c *cancelled) Error() string { return fmt.Sprintf("transaction item %d: condition failed", c.index) }
+func (c *cancelled) Error() string {
+	return fmt.Sprintf("transaction item %d: condition failed", c.index)
+}
 
 func put(table string, item map[string]types.AttributeValue, cond string, vals map[string]types.AttributeValue) types.TransactWriteItem {
 	p := &types.Put{TableName: aws.String(table), Item: item}
