@@ -230,7 +230,7 @@ func convertResponse(raw []byte) (*proxyResponse, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%w: data after the JSON object", errMalformed)
 	}
-	if res.StatusCode < 100 || res.StatusCode > 599 {
+	if res.StatusCode < 200 || res.StatusCode > 599 {
 		return nil, fmt.Errorf("%w: statusCode %d", errMalformed, res.StatusCode)
 	}
 	body := []byte(res.Body)

@@ -133,6 +133,7 @@ type served struct {
 	authorizer verdict
 }
 
+// ServeHTTP answers one request and logs one line for it.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{
 		r:         r,

@@ -183,7 +183,7 @@ func TestRuntimeInitError(t *testing.T) {
 func TestRuntimeTimeoutKillsProcess(t *testing.T) {
 	logs, logger := newLogs(t)
 	f := newFunction(t, "meta", echoBootstrap, logs, logger)
-	f.Timeout = time.Second
+	f.Timeout = 2 * time.Second
 	raw, _, err := f.Invoke(context.Background(), echoEvent(t, nil))
 	if err != nil {
 		t.Fatal(err)
