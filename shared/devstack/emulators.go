@@ -88,7 +88,10 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if err != nil {
 		return nil, errors.New("node not found on PATH: the SES v2 emulator needs Node.js")
 	}
-	jarDir := filepath.Join(o.ToolsDir, "dynamodb")
+	jarDir, err := filepath.Abs(filepath.Join(o.ToolsDir, "dynamodb"))
+	if err != nil {
+		return nil, err
+	}
 	jar := filepath.Join(jarDir, "DynamoDBLocal.jar")
 	if _, err := os.Stat(jar); err != nil {
 		return nil, fmt.Errorf("%s missing: run `make tools` (the Makefile installs DynamoDB Local)", jar)
@@ -103,16 +106,21 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, err
 	}
 	ddbArgs := []string{"-Djava.library.path=" + filepath.Join(jarDir, "DynamoDBLocal_lib"), "-jar", jar, "-sharedDb", "-port", strconv.Itoa(ddbPort)}
+	// DynamoDB Local writes a metadata file into its working directory.
+	workDir := jarDir
 	if o.DynamoDBDir != "" {
-		if err := os.MkdirAll(o.DynamoDBDir, 0o755); err != nil {
+		if workDir, err = filepath.Abs(o.DynamoDBDir); err != nil {
 			return nil, err
 		}
-		ddbArgs = append(ddbArgs, "-dbPath", o.DynamoDBDir)
+		if err := os.MkdirAll(workDir, 0o755); err != nil {
+			return nil, err
+		}
+		ddbArgs = append(ddbArgs, "-dbPath", workDir)
 	} else {
 		ddbArgs = append(ddbArgs, "-inMemory")
 	}
 	s.DynamoDB = fmt.Sprintf("http://127.0.0.1:%d", ddbPort)
-	if err := s.spawn(o.Logs, "dynamodb", java, ddbArgs...); err != nil {
+	if err := s.spawnIn(workDir, o.Logs, "dynamodb", java, ddbArgs...); err != nil {
 		return nil, err
 	}
 
@@ -151,7 +159,12 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 
 // spawn starts a child in its own process group, killed with its parent.
 func (s *Stack) spawn(logs io.Writer, name, path string, args ...string) error {
+	return s.spawnIn("", logs, name, path, args...)
+}
+
+func (s *Stack) spawnIn(dir string, logs io.Writer, name, path string, args ...string) error {
 	cmd := exec.Command(path, args...)
+	cmd.Dir = dir
 	cmd.Stdout = prefixWriter(logs, name)
 	cmd.Stderr = prefixWriter(logs, name)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

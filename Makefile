@@ -1,0 +1,113 @@
+# FlexiAPI Serverless. The two commands: `make run` and `make test`.
+# Both install what they need (into .local/, plus Debian packages for the
+# real-client tests) on a fresh machine that has Go, Java, Node/npm and
+# Python with moto.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+LOCAL      := .local
+TOOLS      := $(LOCAL)/tools
+DDB_JAR    := $(TOOLS)/dynamodb/DynamoDBLocal.jar
+SES_CLI    := $(TOOLS)/ses/node_modules/aws-ses-v2-local/dist/cli.js
+SHARED     ?= ../shared
+LINPHONE_SRC := $(SHARED)/tools/linphone-client
+CDK        := npx --yes aws-cdk@2.1148.1
+DIST       := dist
+APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl
+
+export GOFLAGS := -buildvcs=false
+
+.PHONY: help
+help:
+	@echo "make run      serve the whole API at http://127.0.0.1:$${FLEXIAPI_PORT:-8080} (emulators, real bootstraps, local API Gateway)"
+	@echo "make test     every test: unit, DynamoDB Local / SES / moto integration, local gateway end to end, Linphone 5.1 client, curl"
+	@echo "make build    arm64 bootstraps for AWS in $(DIST)/<function>/bootstrap and $(DIST)/<function>.zip"
+	@echo "make bench    measure cold starts, latency, capacity units and cost into docs/benchmarks.md"
+	@echo "make fuzz     run the fuzz targets for FUZZTIME each (default 60s)"
+	@echo "make tools    install DynamoDB Local and the SES v2 emulator into $(TOOLS)"
+
+# ---------------------------------------------------------------- tools
+
+.PHONY: tools
+tools: $(DDB_JAR) $(SES_CLI) check-moto
+
+$(DDB_JAR):
+	@echo "installing DynamoDB Local (amplify-dynamodb-simulator@2.9.30)"
+	rm -rf $(TOOLS)/dynamodb $(TOOLS)/tmp && mkdir -p $(TOOLS)/dynamodb $(TOOLS)/tmp
+	cd $(TOOLS)/tmp && npm pack --silent amplify-dynamodb-simulator@2.9.30 >/dev/null
+	tar xzf $(TOOLS)/tmp/amplify-dynamodb-simulator-2.9.30.tgz -C $(TOOLS)/dynamodb --strip-components=2 package/emulator
+	rm -rf $(TOOLS)/tmp
+	test -f $@
+
+$(SES_CLI):
+	@echo "installing the SES v2 emulator (aws-ses-v2-local@2.10.2)"
+	mkdir -p $(TOOLS)/ses
+	cd $(TOOLS)/ses && npm install --silent --no-audit --no-fund --prefix . aws-ses-v2-local@2.10.2 >/dev/null
+	test -f $@
+
+.PHONY: check-moto
+check-moto:
+	@command -v moto_server >/dev/null || { echo "moto_server is missing: it ships with the machine image (pip install 'moto[server]')" >&2; exit 1; }
+	@command -v java >/dev/null || { echo "java is missing: DynamoDB Local needs Java 17+" >&2; exit 1; }
+
+# The Linphone 5.1 client harness, built from $(SHARED) (never copied into
+# the repository). Debian packages are installed when missing.
+.PHONY: apt-packages
+apt-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# build.sh writes the binary next to its sources; when $(SHARED) is
+# read-only, the same script runs from a scratch copy under $(LOCAL).
+.PHONY: linphone-client
+linphone-client: apt-packages
+	@test -f $(LINPHONE_SRC)/build.sh || { echo "$(LINPHONE_SRC) not found: set SHARED=path/to/shared" >&2; exit 1; }
+	@mkdir -p $(LOCAL)
+	@if [ -w $(LINPHONE_SRC) ] && sh $(LINPHONE_SRC)/build.sh >/dev/null; then \
+		echo "$(abspath $(LINPHONE_SRC))/linphone-flexiapi" > $(LOCAL)/linphone-client.path; \
+	else \
+		rm -rf $(LOCAL)/linphone-client && mkdir -p $(LOCAL)/linphone-client && \
+		cp $(LINPHONE_SRC)/build.sh $(LINPHONE_SRC)/linphone-flexiapi.cpp $(LINPHONE_SRC)/flexiapiclient-5.1.hh $(LOCAL)/linphone-client/ && \
+		chmod u+w $(LOCAL)/linphone-client/* && sh $(LOCAL)/linphone-client/build.sh >/dev/null && \
+		echo "$(abspath $(LOCAL))/linphone-client/linphone-flexiapi" > $(LOCAL)/linphone-client.path; \
+	fi
+	@echo "Linphone 5.1 client: $$(cat $(LOCAL)/linphone-client.path)"
+
+# ---------------------------------------------------------------- build
+
+.PHONY: build
+build:
+	go run ./cmd/devstack build -arch arm64 -out $(DIST)
+
+# ---------------------------------------------------------------- run
+
+.PHONY: run
+run: tools
+	go run ./cmd/devstack run
+
+# ---------------------------------------------------------------- test
+
+.PHONY: test
+test: tools linphone-client
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	go vet ./...
+	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -count=1 -timeout 20m ./...
+
+# ---------------------------------------------------------------- fuzz
+
+FUZZTIME ?= 60s
+.PHONY: fuzz
+fuzz:
+	for f in FuzzParseAuthorization FuzzParseFrom FuzzNonceCheck FuzzJWTVerify FuzzURIMatchesPath; do \
+		go test ./shared/auth -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME); \
+	done
+
+.PHONY: clean
+clean:
+	rm -rf $(DIST) cdk.out $(LOCAL)/bin
