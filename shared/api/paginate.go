@@ -64,8 +64,11 @@ func Paginate(items [][]byte, page, perPage, total int, path string) []byte {
 		key, _ := json.Marshal(k)
 		b.Write(key)
 		b.WriteByte(':')
-		enc, _ := json.Marshal(v)
-		b.Write(enc)
+		// FlexiAPI's labels hold literal entities: no \u0026 escaping.
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(v)
+		b.Truncate(b.Len() - 1) // Encode's newline
 	}
 	b.WriteByte('{')
 	w("current_page", page)
