@@ -31,7 +31,10 @@ type Store interface {
 	// DeleteAccount removes the account, its markers and its API key, and
 	// reserves the username with a tombstone that expires at tombstoneExpiry
 	// (zero: never).
-	DeleteAccount(ctx context.Context, a *Account, now, tombstoneExpiry time.Time) error
+	DeleteAccount(ctx context.Context, a *Account, tombstone bool, now, tombstoneExpiry time.Time) error
+	// UnconfirmedAccounts lists accounts of a domain not activated and
+	// created before a time, oldest first.
+	UnconfirmedAccounts(ctx context.Context, domain string, before time.Time, limit int) ([]int64, error)
 	// SetAccountFlags changes activated and blocked (nil: unchanged), keeps
 	// what authentication reads in step, and returns the new account.
 	SetAccountFlags(ctx context.Context, a *Account, activated, blocked *bool, now time.Time) (*Account, error)
@@ -148,7 +151,7 @@ func (s *Service) Delete(ctx context.Context, id int64, scope string) error {
 	if s.cfg.TombstoneRetention > 0 {
 		expiry = now.Add(s.cfg.TombstoneRetention)
 	}
-	return s.store.DeleteAccount(ctx, a, now, expiry)
+	return s.store.DeleteAccount(ctx, a, true, now, expiry)
 }
 
 // SetFlags activates, deactivates, blocks or unblocks an account (admin).

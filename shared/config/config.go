@@ -40,6 +40,7 @@ type Config struct {
 	UsernameMinLength        int    // ACCOUNT_USERNAME_MIN_LENGTH (decision D8)
 	PasswordMinLength        int    // ACCOUNT_PASSWORD_MIN_LENGTH (decision D8)
 	TombstoneRetention       time.Duration
+	UnconfirmedRetention     time.Duration // ACCOUNTS_CLEAR_UNCONFIRMED_DAYS
 
 	// Authentication.
 	APIKeyExpiration time.Duration // APP_API_KEY_EXPIRATION_MINUTES
@@ -96,6 +97,7 @@ var Vars = []Var{
 	{"ACCOUNT_USERNAME_MIN_LENGTH", "6", "Minimum username length on creation (decision D8)."},
 	{"ACCOUNT_PASSWORD_MIN_LENGTH", "6", "Minimum password length on creation (decision D8)."},
 	{"ACCOUNT_TOMBSTONE_DAYS", "7", "Days a deleted username stays reserved (FlexiAPI's daily cron uses 7); 0 = forever."},
+	{"ACCOUNTS_CLEAR_UNCONFIRMED_DAYS", "30", "The daily maintenance deletes accounts of APP_SIP_DOMAIN never activated after this many days (FlexiAPI's cron); 0 = never."},
 	{"APP_API_KEY_EXPIRATION_MINUTES", "60", "An API key unused for this long stops working (decision D6); also the cookie lifetime."},
 	{"DIGEST_NONCE_TTL", "60", "Minutes a Digest nonce stays valid (decision D4); an older one gets 401 with stale=true."},
 	{"JWT_RSA_PUBLIC_KEY_PEM", "", "PEM RSA public key; enables JWT (Authorization: Bearer) when set."},
@@ -140,6 +142,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		UsernameMinLength:        r.integer("ACCOUNT_USERNAME_MIN_LENGTH", 0),
 		PasswordMinLength:        r.integer("ACCOUNT_PASSWORD_MIN_LENGTH", 0),
 		TombstoneRetention:       time.Duration(r.integer("ACCOUNT_TOMBSTONE_DAYS", 0)) * 24 * time.Hour,
+		UnconfirmedRetention:     time.Duration(r.integer("ACCOUNTS_CLEAR_UNCONFIRMED_DAYS", 0)) * 24 * time.Hour,
 		APIKeyExpiration:         r.minutes("APP_API_KEY_EXPIRATION_MINUTES", 1),
 		DigestNonceTTL:           r.minutes("DIGEST_NONCE_TTL", 1),
 		JWTIssuer:                r.str("JWT_ISSUER"),

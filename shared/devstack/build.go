@@ -11,13 +11,16 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 )
 
-// Authorizer is the name of the authorizer binary among the bootstraps.
-const Authorizer = "authorizer"
+// Names of the bootstraps that are not endpoint groups.
+const (
+	Authorizer  = "authorizer"
+	Maintenance = "maintenance" // scheduled, not behind the gateway
+)
 
-// Binaries are the Lambda programs the gateway runs: one per group of the
-// route table, plus the authorizer, with their package directories.
+// Binaries are the Lambda programs: one per group of the route table, the
+// authorizer and the scheduled maintenance, with their package directories.
 func Binaries() map[string]string {
-	out := map[string]string{Authorizer: "./authorizer"}
+	out := map[string]string{Authorizer: "./authorizer", Maintenance: "./functions/maintenance"}
 	for _, g := range api.Groups {
 		out[g] = "./functions/" + g
 	}

@@ -52,6 +52,9 @@ func accountItem(a *account.Account) map[string]types.AttributeValue {
 		item["GSI3PK"] = str(pfxEmail + strings.ToLower(*a.Email))
 		item["GSI3SK"] = str(padID(a.ID))
 	}
+	if !a.Activated {
+		item["GSI4PK"], item["GSI4SK"] = unconfirmedKeys(a)
+	}
 	if len(a.Dictionary) > 0 {
 		entries := make([]types.AttributeValue, len(a.Dictionary))
 		for i, e := range a.Dictionary {
@@ -72,6 +75,11 @@ func accountItem(a *account.Account) map[string]types.AttributeValue {
 		item["api_key_hash"] = str(a.APIKeyHash)
 	}
 	return item
+}
+
+// unconfirmedKeys index an account that is not activated (GSI4, sparse).
+func unconfirmedKeys(a *account.Account) (types.AttributeValue, types.AttributeValue) {
+	return str(pfxUnconfirmed + strings.ToLower(a.Domain)), str(a.CreatedAt.UTC().Format(timeFormat) + "#" + padID(a.ID))
 }
 
 func accountFromItem(item map[string]types.AttributeValue) *account.Account {
@@ -360,8 +368,8 @@ func (s *Store) accountCount(ctx context.Context, domain string) (int, error) {
 const ownedBy = "attribute_not_exists(PK) OR account_id = :id"
 
 // DeleteAccount removes an account and everything keyed on it, and writes
-// the tombstone, in one transaction.
-func (s *Store) DeleteAccount(ctx context.Context, a *account.Account, now, tombstoneExpiry time.Time) error {
+// the tombstone (unless tombstone is false), in one transaction.
+func (s *Store) DeleteAccount(ctx context.Context, a *account.Account, tombstone bool, now, tombstoneExpiry time.Time) error {
 	id := map[string]types.AttributeValue{":id": num(a.ID)}
 	tomb := merge(tombstoneKey(a.Username, a.Domain), map[string]types.AttributeValue{
 		"type": str("tombstone"), "username": str(a.Username), "domain": str(a.Domain), "created_at": timeAttr(now),
@@ -372,8 +380,10 @@ func (s *Store) DeleteAccount(ctx context.Context, a *account.Account, now, tomb
 	items := []types.TransactWriteItem{
 		del(s.table, accountKey(a.ID), "attribute_exists(PK)", nil),
 		del(s.table, sipKey(a.Username, a.Domain), ownedBy, id),
-		put(s.table, tomb, "", nil),
 		s.countUpdate(a.Domain, -1),
+	}
+	if tombstone {
+		items = append(items, put(s.table, tomb, "", nil))
 	}
 	if a.Email != nil {
 		items = append(items, del(s.table, emailKey(*a.Email), ownedBy, id))
@@ -444,9 +454,20 @@ func (s *Store) flagItems(a, next *account.Account) ([]types.TransactWriteItem, 
 		":a": boolean(next.Activated), ":b": boolean(next.Blocked), ":u": timeAttr(next.UpdatedAt),
 		":user": str(a.Username),
 	}
-	update := "SET activated = :a, blocked = :b, updated_at = :u"
+	set := []string{"activated = :a", "blocked = :b", "updated_at = :u"}
+	var remove []string
+	if next.Activated {
+		remove = append(remove, "GSI4PK", "GSI4SK")
+	} else {
+		set = append(set, "GSI4PK = :upk", "GSI4SK = :usk")
+		vals[":upk"], vals[":usk"] = unconfirmedKeys(a)
+	}
 	if next.APIKeyHash == "" && a.APIKeyHash != "" {
-		update += " REMOVE api_key_hash"
+		remove = append(remove, "api_key_hash")
+	}
+	update := "SET " + strings.Join(set, ", ")
+	if len(remove) > 0 {
+		update += " REMOVE " + strings.Join(remove, ", ")
 	}
 	items := []types.TransactWriteItem{{Update: &types.Update{
 		TableName: &s.table, Key: accountKey(a.ID),
@@ -576,4 +597,29 @@ func (s *Store) SetAdmin(ctx context.Context, a *account.Account, admin bool, no
 			return nil, fmt.Errorf("set admin of account %d: %w", a.ID, err)
 		}
 	}
+}
+
+// UnconfirmedAccounts lists the ids of the accounts of a domain that are
+// not activated and were created before a time (GSI4, oldest first).
+func (s *Store) UnconfirmedAccounts(ctx context.Context, domain string, before time.Time, limit int) ([]int64, error) {
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		IndexName:              aws.String("GSI4"),
+		KeyConditionExpression: aws.String("GSI4PK = :pk AND GSI4SK < :before"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(pfxUnconfirmed + strings.ToLower(domain)), ":before": str(before.UTC().Format(timeFormat)),
+		},
+		Limit:                  aws.Int32(int32(limit)),
+		ReturnConsumedCapacity: totalCapacity,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list unconfirmed accounts: %w", err)
+	}
+	meterRead(ctx, ptrCC(out.ConsumedCapacity)...)
+	ids := make([]int64, 0, len(out.Items))
+	for _, it := range out.Items {
+		id, _ := strconv.ParseInt(strings.TrimPrefix(getS(it, schema.PartitionKey), pfxAccount), 10, 64)
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

@@ -54,18 +54,19 @@ func (s *Store) Table() string { return s.table }
 
 // Item key prefixes (docs/access-patterns.md).
 const (
-	pfxAccount   = "ACCOUNT#"
-	pfxSIP       = "SIP#"
-	pfxTombstone = "TOMBSTONE#"
-	pfxEmail     = "EMAIL#"
-	pfxPhone     = "PHONE#"
-	pfxProvToken = "PROVTOKEN#"
-	pfxAPIKey    = "APIKEY#"
-	pfxNonce     = "NONCE#"
-	pfxAuthToken = "AUTHTOKEN#"
-	pfxCounter   = "COUNTER#"
-	pfxDomain    = "DOMAIN#"
-	allAccounts  = "ACCOUNTS"
+	pfxAccount     = "ACCOUNT#"
+	pfxSIP         = "SIP#"
+	pfxTombstone   = "TOMBSTONE#"
+	pfxEmail       = "EMAIL#"
+	pfxPhone       = "PHONE#"
+	pfxProvToken   = "PROVTOKEN#"
+	pfxAPIKey      = "APIKEY#"
+	pfxNonce       = "NONCE#"
+	pfxAuthToken   = "AUTHTOKEN#"
+	pfxCounter     = "COUNTER#"
+	pfxDomain      = "DOMAIN#"
+	pfxUnconfirmed = "UNCONFIRMED#"
+	allAccounts    = "ACCOUNTS"
 )
 
 func key(pk, sk string) map[string]types.AttributeValue {

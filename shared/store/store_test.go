@@ -180,7 +180,7 @@ func TestDeleteAndTombstone(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ = st.AccountByID(ctx, a.ID)
-	if err := st.DeleteAccount(ctx, a, now, now.Add(time.Hour)); err != nil {
+	if err := st.DeleteAccount(ctx, a, true, now, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.AccountByID(ctx, a.ID); !errors.Is(err, account.ErrNotFound) {
@@ -192,7 +192,7 @@ func TestDeleteAndTombstone(t *testing.T) {
 	if _, err := st.APIKey(ctx, "hash1"); !errors.Is(err, authn.ErrNotFound) {
 		t.Fatal("API key still there")
 	}
-	if err := st.DeleteAccount(ctx, a, now, time.Time{}); !errors.Is(err, account.ErrNotFound) {
+	if err := st.DeleteAccount(ctx, a, true, now, time.Time{}); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 	// The tombstone keeps the username; email and phone are free again.
@@ -210,7 +210,7 @@ func TestDeleteAndTombstone(t *testing.T) {
 	if err := st.CreateAccount(ctx, d, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteAccount(ctx, d, now, now.Add(-time.Second)); err != nil {
+	if err := st.DeleteAccount(ctx, d, true, now, now.Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	e := newAccount(t, st, "carol", "sip.example.org")

@@ -29,4 +29,7 @@ var Indexes = []Index{
 	// GSI3: accounts by email, with what the JWT guard needs.
 	{Name: "GSI3", PartitionKey: "GSI3PK", SortKey: "GSI3SK", Projection: "INCLUDE",
 		NonKeyAttributes: []string{"id", "username", "domain", "admin", "blocked"}},
+	// GSI4: sparse, keys only. Accounts not yet activated, by domain and
+	// creation time, for the daily clean-up of unconfirmed accounts.
+	{Name: "GSI4", PartitionKey: "GSI4PK", SortKey: "GSI4SK", Projection: "KEYS_ONLY"},
 }
