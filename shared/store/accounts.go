@@ -233,8 +233,9 @@ func (s *Store) UsernameInAnyDomain(ctx context.Context, username string) (bool,
 	return out.Count > 0, nil
 }
 
-// ListAccounts pages through the accounts of a domain (GSI1, full items)
-// or of every domain (GSI2, keys, then one BatchGetItem), in id order.
+// ListAccounts pages through the keys of the accounts of a domain (GSI1)
+// or of every domain (GSI2), in id order, then reads the page's accounts
+// with one BatchGetItem.
 // Skipping to page N reads the keys of the earlier pages (Select COUNT):
 // DynamoDB has no offset, and FlexiAPI's paginator needs one.
 func (s *Store) ListAccounts(ctx context.Context, domain string, page, perPage int) ([]*account.Account, int, error) {
@@ -291,13 +292,6 @@ func (s *Store) ListAccounts(ctx context.Context, domain string, page, perPage i
 		if start == nil {
 			break
 		}
-	}
-	if index == "GSI1" {
-		accounts := make([]*account.Account, len(items))
-		for i, it := range items {
-			accounts[i] = accountFromItem(it)
-		}
-		return accounts, total, nil
 	}
 	ids := make([]int64, len(items))
 	for i, it := range items {

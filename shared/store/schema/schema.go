@@ -22,8 +22,9 @@ type Index struct {
 
 // Indexes are the table's GSIs (docs/access-patterns.md says who uses them).
 var Indexes = []Index{
-	// GSI1: general purpose, full items. Accounts of a domain by id.
-	{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK", Projection: "ALL"},
+	// GSI1: keys only. Accounts of a domain by id (admin listing). Keys
+	// only, so that updating an account does not rewrite an index copy.
+	{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK", Projection: "KEYS_ONLY"},
 	// GSI2: keys only. Every account by id (multi-domain admin listing).
 	{Name: "GSI2", PartitionKey: "GSI2PK", SortKey: "GSI2SK", Projection: "KEYS_ONLY"},
 	// GSI3: accounts by email, with what the JWT guard needs.
