@@ -42,17 +42,7 @@ func GateOn(cfg *config.Config) func(api.Gate) bool {
 
 // Request converts a proxy event.
 func Request(ctx context.Context, ev events.APIGatewayProxyRequest) *api.Request {
-	header := http.Header{}
-	for k, vs := range ev.MultiValueHeaders {
-		for _, v := range vs {
-			header.Add(k, v)
-		}
-	}
-	for k, v := range ev.Headers {
-		if _, ok := header[http.CanonicalHeaderKey(k)]; !ok {
-			header.Set(k, v)
-		}
-	}
+	header := headerOf(ev.MultiValueHeaders, ev.Headers)
 	query := url.Values{}
 	for k, vs := range ev.MultiValueQueryStringParameters {
 		query[k] = append(query[k], vs...)
@@ -83,6 +73,23 @@ func Request(ctx context.Context, ev events.APIGatewayProxyRequest) *api.Request
 		BaseURL:    baseURL(ev, header),
 		Authorizer: api.StringContext(ev.RequestContext.Authorizer),
 	}
+}
+
+// headerOf merges API Gateway's two header maps: the multi-value one
+// wins, the single-value one fills what it lacks.
+func headerOf(multi map[string][]string, single map[string]string) http.Header {
+	h := http.Header{}
+	for k, vs := range multi {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	for k, v := range single {
+		if _, ok := h[http.CanonicalHeaderKey(k)]; !ok {
+			h.Set(k, v)
+		}
+	}
+	return h
 }
 
 // baseURL is the origin and stage prefix the client used: API Gateway

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -47,18 +46,7 @@ func AuthorizerHandler(a *authn.Authenticator, log *slog.Logger) func(context.Co
 
 // AuthRequest converts the authorizer event.
 func AuthRequest(ev events.APIGatewayCustomAuthorizerRequestTypeRequest) authn.Request {
-	h := http.Header{}
-	for k, vs := range ev.MultiValueHeaders {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
-	}
-	for k, v := range ev.Headers {
-		if _, ok := h[http.CanonicalHeaderKey(k)]; !ok {
-			h.Set(k, v)
-		}
-	}
-	return authn.Request{Method: ev.HTTPMethod, Path: ev.Path, Header: h}
+	return authn.Request{Method: ev.HTTPMethod, Path: ev.Path, Header: headerOf(ev.MultiValueHeaders, ev.Headers)}
 }
 
 func policy(d authn.Decision, effect, methodArn string) events.APIGatewayCustomAuthorizerResponse {
