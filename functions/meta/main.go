@@ -5,17 +5,30 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/accountapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/metaapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
 )
 
 func main() {
 	log := logging.New(api.GroupMeta)
 	cfg := config.MustLoad()
-	rt, err := api.NewRouter(api.Routes, api.GroupMeta, metaapi.Handlers(),
+	// The documentation covers every group: it needs the request schemas
+	// of all of them (none of which pulls the AWS SDK into this binary).
+	docs, err := metaapi.NewDocs(api.Routes, openapi.Info{
+		Title:     cfg.AppName + " API",
+		ServerURL: cfg.AppURL,
+		GateOn:    apigw.GateOn(cfg),
+	}, accountapi.Schemas(cfg))
+	if err != nil {
+		log.Error("documentation", "error", err.Error())
+		panic(err)
+	}
+	rt, err := api.NewRouter(api.Routes, api.GroupMeta, metaapi.Handlers(docs),
 		api.RouterOptions{GateOn: apigw.GateOn(cfg), Logger: log})
 	if err != nil {
 		log.Error("router", "error", err.Error())

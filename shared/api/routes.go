@@ -10,6 +10,14 @@ var Routes = MustTable([]Route{
 	// Ping and the API's own documentation.
 	{Method: "GET", Path: "/api/ping", Group: GroupMeta, Access: Public, Handler: "Ping",
 		Tag: "Ping", Summary: "Returns `pong`.", Status: 200, Response: "text"},
+	{Method: "GET", Path: "/api", Group: GroupMeta, Access: Public, Handler: "Documentation",
+		Tag: "Documentation", Summary: "This documentation, as an HTML page.",
+		Description: "Generated from the route table and the validation rules that run.",
+		Status:      200, Response: "html"},
+	{Method: "GET", Path: "/api/openapi.json", Group: GroupMeta, Access: Public, Handler: "OpenAPI",
+		Tag: "Documentation", Summary: "This documentation, as an OpenAPI 3.1 document.",
+		Description: "Generated from the route table and the validation rules that run.",
+		Status:      200, Response: "OpenAPI"},
 
 	// Auth tokens and API keys.
 	{Method: "POST", Path: "/api/accounts/auth_token", Group: GroupAccounts, Access: Public, Handler: "AuthTokenCreate",

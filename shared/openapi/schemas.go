@@ -66,7 +66,9 @@ const (
 	patternDateTime = `^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$`
 )
 
-func timestamp() obj { return obj{{"type", "string"}, {"format", "date-time"}, {"description", descTimestamp}} }
+func timestamp() obj {
+	return obj{{"type", "string"}, {"format", "date-time"}, {"description", descTimestamp}}
+}
 
 func dateTime(nullable bool) obj {
 	o := obj{{"type", "string"}}
@@ -194,6 +196,7 @@ type bodyField struct {
 	Type     string
 	Desc     string
 	Required bool
+	Nullable bool
 	Step     int // 1-based validation step
 	Rules    []string
 	schema   obj
@@ -320,6 +323,7 @@ func fieldSchema(f validate.Field, step int, multiStep bool) (bodyField, error) 
 			additionalPropsType = "string"
 		}
 	}
+	bf.Nullable = nullable
 	o := obj{}
 	switch {
 	case boolean:

@@ -1,0 +1,458 @@
+// Package openapi generates the API's own documentation from the route
+// table (shared/api) and the validation schemas that run (shared/validate),
+// so that it cannot drift: the OpenAPI 3.1 document of
+// GET /api/openapi.json (Document) and the human-readable page of GET /api
+// (Page), which mirrors FlexiAPI's documentation page.
+//
+// What the table and the schemas do not carry is declared here: the JSON
+// shapes of the responses (ResponseShapes, keyed by Route.Response), the
+// error answers that apply to a route, the authentication schemes and the
+// introduction text.
+package openapi
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+)
+
+// Info describes the deployment the documentation is rendered for.
+type Info struct {
+	Title   string // "FlexiAPI" when empty
+	Version string // DefaultVersion when empty
+	// ServerURL is the base URL clients use (scheme, host, stage prefix),
+	// without the /api prefix of the paths. Omitted when empty.
+	ServerURL string
+	// GateOn tells which gates this deployment opens; the page then marks
+	// the routes of closed gates as disabled. Nil: gates are only described.
+	GateOn func(api.Gate) bool
+}
+
+// DefaultVersion is the version of the documented contract: FlexiAPI's
+// wire contract as of upstream commit d231625 (March 2024).
+const DefaultVersion = "1.0.0+flexiapi.d231625"
+
+const (
+	mediaJSON = "application/json"
+	mediaHTML = "text/html"
+)
+
+// shape is a documented response body.
+type shape struct {
+	desc      string
+	media     string // "" when there is no body
+	component string // schema component of a JSON body
+	schema    obj    // inline schema of any other body
+	paginated bool   // reads ?page=N
+}
+
+var shapes = map[string]shape{
+	"Account":                    {desc: "The account.", media: mediaJSON, component: "Account"},
+	"AccountWithConfirmationKey": {desc: "The account, with its `confirmation_key`.", media: mediaJSON, component: "AccountWithConfirmationKey"},
+	"AccountShow":                {desc: "The account (admin view).", media: mediaJSON, component: "AccountShow"},
+	"AccountPage":                {desc: "A page of accounts.", media: mediaJSON, component: "AccountPage", paginated: true},
+	"AuthToken":                  {desc: "The `auth_token`.", media: mediaJSON, component: "AuthToken"},
+	"APIKey":                     {desc: "The API key.", media: mediaJSON, component: "APIKey"},
+	"text":                       {desc: "A bare string (Laravel answers strings as `text/html`).", media: mediaHTML, schema: obj{{"type", "string"}}},
+	"empty":                      {desc: "An empty body."},
+	"html":                       {desc: "An HTML page.", media: mediaHTML, schema: obj{{"type", "string"}}},
+	"OpenAPI":                    {desc: "This OpenAPI 3.1 document.", media: mediaJSON, schema: obj{{"type", "object"}, {"description", "An OpenAPI 3.1 document."}}},
+}
+
+// ResponseShapes lists the Route.Response names the documentation knows.
+func ResponseShapes() []string {
+	out := make([]string, 0, len(shapes))
+	for n := range shapes {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// gateVars names the configuration variable of each gate.
+var gateVars = map[api.Gate]string{api.GateDangerous: "APP_DANGEROUS_ENDPOINTS"}
+
+func gateVar(g api.Gate) string {
+	if v, ok := gateVars[g]; ok {
+		return v
+	}
+	return string(g)
+}
+
+// Security scheme names, in the order a client should try them.
+const (
+	SchemeDigest       = "digest"
+	SchemeAPIKeyHeader = "apiKeyHeader"
+	SchemeAPIKeyCookie = "apiKeyCookie"
+	SchemeBearerJWT    = "bearerJWT"
+)
+
+// SecuritySchemes are the schemes any protected route accepts.
+var SecuritySchemes = []string{SchemeDigest, SchemeAPIKeyHeader, SchemeAPIKeyCookie, SchemeBearerJWT}
+
+func securitySchemes() obj {
+	return obj{
+		{SchemeDigest, obj{{"type", "http"}, {"scheme", "digest"}, {"description",
+			"RFC 7616 DIGEST, MD5 or SHA-256, `qop=auth`. Every request MUST carry a `From: sip:username@domain` header naming the account " +
+				"(missing: 422 `The from field is required.`; unknown account: 404). A 401 carries exactly one challenge, for the account's algorithm: " +
+				"`Digest realm=\"…\",qop=\"auth\",algorithm=MD5,nonce=\"…\",opaque=\"…\"`. A nonce is valid `DIGEST_NONCE_TTL` minutes (then `stale=true`) " +
+				"and can be reused with an increasing `nc`."}}},
+		{SchemeAPIKeyHeader, obj{{"type", "apiKey"}, {"in", "header"}, {"name", "x-api-key"}, {"description",
+			"An API key (see `GET /api/accounts/me/api_key`). It expires after `APP_API_KEY_EXPIRATION_MINUTES` without use; " +
+				"an unknown key is a 401 `Invalid API Key`, without fallback to DIGEST. The header wins over the cookie."}}},
+		{SchemeAPIKeyCookie, obj{{"type", "apiKey"}, {"in", "cookie"}, {"name", "x-api-key"}, {"description",
+			"The same API key as a cookie, as set by the API key endpoints."}}},
+		{SchemeBearerJWT, obj{{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}, {"description",
+			"A JWT signed with RS256, RS384 or RS512 by the key configured in `JWT_RSA_PUBLIC_KEY_PEM` (JWT is off without it), not expired, " +
+				"whose `email` claim is an account's email. A rejected token is a 403 (malformed: 422), without fallback."}}},
+	}
+}
+
+func securityRequirement(r api.Route) []any {
+	if !r.Access.Protected() {
+		return []any{}
+	}
+	out := make([]any, len(SecuritySchemes))
+	for i, s := range SecuritySchemes {
+		out[i] = obj{{s, []any{}}}
+	}
+	return out
+}
+
+// errorAnswer is an error status a route can answer, and why.
+type errorAnswer struct {
+	Status     int
+	Reasons    []string
+	validation bool // the 422 shape
+	challenge  bool // carries WWW-Authenticate
+}
+
+// routeErrors lists the errors that apply to a route, by status.
+func routeErrors(r api.Route) []errorAnswer {
+	var out []errorAnswer
+	add := func(status int, reason string) *errorAnswer {
+		for i := range out {
+			if out[i].Status == status {
+				out[i].Reasons = append(out[i].Reasons, reason)
+				return &out[i]
+			}
+		}
+		out = append(out, errorAnswer{Status: status, Reasons: []string{reason}})
+		return &out[len(out)-1]
+	}
+	if r.Body != "" {
+		add(400, "The body is not valid JSON, or not a JSON object.")
+	}
+	if r.Access.Protected() {
+		add(401, "Not authenticated: a DIGEST challenge (one `WWW-Authenticate` header; `Unauthenticated request`, `Nonce invalid`, "+
+			"`Nonce replayed`, `Nonce expired` with `stale=true`, `Wrong algorithm`, `Unauthorized`), or `Invalid API Key` (no challenge).").challenge = true
+		add(403, "`Account blocked`, or a rejected JWT (`Unsupported RSA signature`, `Invalid JWT token signature`, `Expired JWT token`, "+
+			"`The JWT token is not related to someone in the system`, ...).")
+		if r.Access == api.Admin {
+			add(403, "`Unauthorized area`: the account is not an admin.")
+		}
+		add(404, "The account of the DIGEST `From` header does not exist.")
+	}
+	if len(r.ParamNames()) > 0 {
+		add(404, "Nothing matches the path parameters.")
+	}
+	if r.Gate != "" {
+		add(404, "The route is disabled (`"+gateVar(r.Gate)+"` is not `true`): the answer of an unknown route.")
+	}
+	if r.Body != "" {
+		add(415, "Unsupported `Content-Type`: send `application/json`.")
+		add(422, "The body does not pass validation.").validation = true
+	}
+	if r.Access.Protected() {
+		add(422, "Missing or malformed `From` header, invalid DIGEST parameters, or a malformed JWT.").validation = true
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Status < out[j].Status })
+	return out
+}
+
+// endpoint is a route with everything both outputs need.
+type endpoint struct {
+	api.Route
+	Anchor string
+	Body   *bodyInfo
+	Shape  shape
+	Errors []errorAnswer
+}
+
+type tagGroup struct {
+	Name, Anchor string
+	Endpoints    []*endpoint
+}
+
+type model struct {
+	info      Info
+	endpoints []*endpoint
+	tags      []*tagGroup
+	bodies    map[string]*bodyInfo
+	byID      map[string]*endpoint
+	docPath   string // GET route answering the OpenAPI document
+	pagePath  string // GET route answering the page
+}
+
+// build checks the table against what the documentation knows and
+// gathers the data of both outputs.
+func build(t *api.Table, schemas api.Schemas, info Info) (*model, error) {
+	if t == nil {
+		return nil, fmt.Errorf("openapi: no route table")
+	}
+	if info.Title == "" {
+		info.Title = "FlexiAPI"
+	}
+	if info.Version == "" {
+		info.Version = DefaultVersion
+	}
+	m := &model{info: info, bodies: map[string]*bodyInfo{}, byID: map[string]*endpoint{}}
+	var problems []string
+	ops := map[string]string{}
+	anchors := map[string]bool{}
+	tags := map[string]*tagGroup{}
+	for _, r := range t.Routes() {
+		e := &endpoint{Route: r, Errors: routeErrors(r)}
+		sh, ok := shapes[r.Response]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("route %s: unknown response shape %q (known: %s)", r.ID(), r.Response, strings.Join(ResponseShapes(), ", ")))
+		}
+		e.Shape = sh
+		if r.Status < 100 || r.Status > 599 {
+			problems = append(problems, fmt.Sprintf("route %s: no success status", r.ID()))
+		}
+		if prev, dup := ops[r.Handler]; dup {
+			problems = append(problems, fmt.Sprintf("route %s: operationId %s already used by %s", r.ID(), r.Handler, prev))
+		}
+		ops[r.Handler] = r.ID()
+		if r.Body != "" {
+			bi, ok := m.bodies[r.Body]
+			if !ok {
+				s, found := schemas[r.Body]
+				if !found {
+					problems = append(problems, fmt.Sprintf("route %s: no schema %q", r.ID(), r.Body))
+				} else if b, err := bodySchema(r.Body, s); err != nil {
+					problems = append(problems, err.Error())
+				} else {
+					bi = &b
+					m.bodies[r.Body] = bi
+				}
+			}
+			e.Body = bi
+		}
+		e.Anchor = uniqueAnchor(routeAnchor(r), anchors)
+		tag := r.Tag
+		if tag == "" {
+			tag = "Other"
+		}
+		g, ok := tags[tag]
+		if !ok {
+			g = &tagGroup{Name: tag, Anchor: uniqueAnchor(slug(tag), anchors)}
+			tags[tag] = g
+			m.tags = append(m.tags, g)
+		}
+		g.Endpoints = append(g.Endpoints, e)
+		m.endpoints = append(m.endpoints, e)
+		m.byID[r.ID()] = e
+		if r.Method == "GET" && r.Response == "OpenAPI" && m.docPath == "" {
+			m.docPath = r.Path
+		}
+		if r.Method == "GET" && r.Response == "html" && r.Handler == "Documentation" {
+			m.pagePath = r.Path
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("openapi: %s", strings.Join(problems, "; "))
+	}
+	return m, nil
+}
+
+// routeAnchor is FlexiAPI's anchor of an endpoint: the method and the path
+// under /api, lower case, letters and digits only ("#get-accountsmeapikey"
+// for GET /api/accounts/me/api_key), so that links to FlexiAPI's page work.
+func routeAnchor(r api.Route) string {
+	p := r.Path
+	if strings.HasPrefix(p, "/api/") {
+		p = strings.TrimPrefix(p, "/api")
+	}
+	return strings.ToLower(r.Method) + "-" + slug(p)
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case c == ' ' || c == '-':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+func uniqueAnchor(a string, used map[string]bool) string {
+	out := a
+	for i := 2; used[out]; i++ {
+		out = fmt.Sprintf("%s-%d", a, i)
+	}
+	used[out] = true
+	return out
+}
+
+// Document renders the OpenAPI 3.1.0 document of every route of the table.
+// schemas holds the request bodies (Route.Body) of every group. The output
+// is deterministic: paths and operations in table order, components sorted.
+func Document(t *api.Table, schemas api.Schemas, info Info) ([]byte, error) {
+	m, err := build(t, schemas, info)
+	if err != nil {
+		return nil, err
+	}
+	return m.encodeDocument()
+}
+
+func (m *model) encodeDocument() ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(64 << 10)
+	if err := encode(&b, m.document()); err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func (m *model) document() obj {
+	doc := obj{{"openapi", "3.1.0"}}
+	doc.set("info", obj{
+		{"title", m.info.Title},
+		{"version", m.info.Version},
+		{"description", introMarkdown(m.pagePath, m.docPath)},
+	})
+	if m.info.ServerURL != "" {
+		doc.set("servers", []any{obj{{"url", m.info.ServerURL}}})
+	}
+	tags := make([]any, len(m.tags))
+	for i, g := range m.tags {
+		tags[i] = obj{{"name", g.Name}}
+	}
+	doc.set("tags", tags)
+
+	paths := obj{}
+	index := map[string]int{}
+	for _, e := range m.endpoints {
+		i, ok := index[e.Path]
+		if !ok {
+			i = len(paths)
+			index[e.Path] = i
+			paths.set(e.Path, obj{})
+		}
+		item := paths[i].v.(obj)
+		item.set(strings.ToLower(e.Method), m.operation(e))
+		paths[i].v = item
+	}
+	doc.set("paths", paths)
+
+	schemas := obj{}
+	for name, s := range componentSchemas() {
+		schemas.set(name, s)
+	}
+	for name, bi := range m.bodies {
+		schemas.set(name, bi.schema)
+	}
+	doc.set("components", obj{
+		{"schemas", schemas.sorted()},
+		{"securitySchemes", securitySchemes()},
+	})
+	return doc
+}
+
+func (m *model) operation(e *endpoint) obj {
+	op := obj{{"tags", []any{e.tagName()}}, {"summary", e.Summary}}
+	desc := e.Description
+	if e.Gate != "" {
+		note := "Disabled unless `" + gateVar(e.Gate) + "` is `true`: otherwise it answers 404, as an unknown route."
+		desc = strings.TrimSpace(desc + "\n\n" + note)
+	}
+	if desc != "" {
+		op.set("description", desc)
+	}
+	op.set("operationId", e.Handler)
+	if e.Deprecated {
+		op.set("deprecated", true)
+	}
+	var params []any
+	for _, name := range e.ParamNames() {
+		p := obj{{"name", name}, {"in", "path"}, {"required", true}}
+		if d := e.Params[name]; d != "" {
+			p.set("description", d)
+		}
+		p.set("schema", obj{{"type", "string"}})
+		params = append(params, p)
+	}
+	if e.Shape.paginated {
+		params = append(params, obj{{"name", "page"}, {"in", "query"}, {"required", false},
+			{"description", "The page, from 1; anything else is the first page."},
+			{"schema", obj{{"type", "integer"}, {"minimum", 1}, {"default", 1}}}})
+	}
+	if len(params) > 0 {
+		op.set("parameters", params)
+	}
+	if e.Body != nil {
+		rb := obj{}
+		if e.Body.Steps > 1 {
+			rb.set("description", fmt.Sprintf("Validated in %d steps: only the errors of the first failing step are reported.", e.Body.Steps))
+		}
+		required := false
+		for _, f := range e.Body.Fields {
+			required = required || f.Required
+		}
+		rb.set("required", required)
+		rb.set("content", obj{{mediaJSON, obj{{"schema", ref(e.Body.Name)}}}})
+		op.set("requestBody", rb)
+	}
+	op.set("responses", m.responses(e))
+	op.set("security", securityRequirement(e.Route))
+	op.set("x-access", string(e.Access))
+	if e.Gate != "" {
+		op.set("x-gate", gateVar(e.Gate))
+	}
+	return op
+}
+
+func (e *endpoint) tagName() string {
+	if e.Tag == "" {
+		return "Other"
+	}
+	return e.Tag
+}
+
+func (m *model) responses(e *endpoint) obj {
+	rs := obj{}
+	ok := obj{{"description", e.Shape.desc}}
+	if e.Shape.media != "" {
+		s := e.Shape.schema
+		if e.Shape.component != "" {
+			s = ref(e.Shape.component)
+		}
+		ok.set("content", obj{{e.Shape.media, obj{{"schema", s}}}})
+	}
+	rs.set(fmt.Sprint(e.Status), ok)
+	for _, ea := range e.Errors {
+		r := obj{{"description", strings.Join(ea.Reasons, " ")}}
+		if ea.challenge {
+			r.set("headers", obj{{"WWW-Authenticate", obj{
+				{"description", "One DIGEST challenge (absent for `Invalid API Key`)."},
+				{"schema", obj{{"type", "string"}}},
+			}}})
+		}
+		schema := "Error"
+		if ea.validation {
+			schema = "ValidationError"
+		}
+		r.set("content", obj{{mediaJSON, obj{{"schema", ref(schema)}}}})
+		rs.set(fmt.Sprint(ea.Status), r)
+	}
+	return rs
+}
