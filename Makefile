@@ -13,7 +13,9 @@ DDB_JAR    := $(TOOLS)/dynamodb/DynamoDBLocal.jar
 SES_CLI    := $(TOOLS)/ses/node_modules/aws-ses-v2-local/dist/cli.js
 SHARED     ?= ../shared
 LINPHONE_SRC := $(SHARED)/tools/linphone-client
-CDK        := npx --yes aws-cdk@2.1148.1
+# --prefer-offline: without a network, plain npx spends ~80 s looking up the registry.
+CDK        := npx --yes --prefer-offline aws-cdk@2.1148.1
+STAGE      ?= dev
 DIST       := dist
 APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl
 
@@ -85,6 +87,13 @@ linphone-client: apt-packages
 build:
 	go run ./cmd/devstack build -arch arm64 -out $(DIST)
 
+# The CloudFormation template, offline (no AWS account needed):
+# STAGE=prod CONFIG=prod.json make synth
+.PHONY: synth
+synth: build
+	$(CDK) synth -q -c stage=$(STAGE) $(if $(CONFIG),-c config=$(CONFIG))
+	cfn-lint cdk.out/FlexiAPI-$(STAGE).template.json
+
 # ---------------------------------------------------------------- run
 
 .PHONY: run
@@ -97,6 +106,7 @@ run: tools
 test: tools linphone-client
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./...
+	cd infra && go vet ./... && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 go test -count=1 -timeout 30m ./...
 	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -count=1 -timeout 20m ./...
 
 # ---------------------------------------------------------------- fuzz

@@ -1,0 +1,397 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
+)
+
+// Program names of the Lambda programs that are not endpoint groups (the
+// same names as shared/devstack.Binaries, which infra may not import).
+const (
+	Authorizer  = "authorizer"
+	Maintenance = "maintenance"
+)
+
+// Programs lists every Lambda program of the stack: the authorizer, one
+// per endpoint group of the route table, and the scheduled maintenance.
+// dist/<name>.zip holds each one's bootstrap (make build).
+func Programs() []string {
+	out := []string{Authorizer}
+	out = append(out, api.Groups...)
+	return append(out, Maintenance)
+}
+
+// Context keys of the stack (cdk.json "context", or -c key=value).
+const (
+	CtxStage         = "stage"            // stage name: stack FlexiAPI-<stage>, API Gateway stage; default dev
+	CtxConfig        = "config"           // path of the JSON configuration file (FlexiAPI variables)
+	CtxProduction    = "production"       // true: table deletion protection, RETAIN on table, secret and logs
+	CtxDist          = "dist"             // directory of the prebuilt <name>.zip; default dist
+	CtxLogRetention  = "logRetentionDays" // retention of every log group; default 30
+	CtxAlarmEmail    = "alarmEmail"       // when set: an SNS topic with this email subscribed, as alarm action
+	CtxThrottleRate  = "throttleRate"     // API Gateway stage steady-state limit (requests/s); default 1000
+	CtxThrottleBurst = "throttleBurst"    // API Gateway stage burst limit; default 2000
+	CtxAccessLogs    = "accessLogs"       // true: API Gateway access logs (needs the account's CloudWatch role)
+	CtxSchedule      = "maintenanceSchedule"
+	// Per program: <name>Memory (MB) and <name>Timeout (seconds), e.g.
+	// accountsMemory=512.
+	ctxMemorySuffix  = "Memory"
+	ctxTimeoutSuffix = "Timeout"
+)
+
+// Defaults of the context keys.
+const (
+	DefaultStage            = "dev"
+	DefaultDist             = "dist"
+	DefaultLogRetentionDays = 30
+	DefaultThrottleRate     = 1000
+	DefaultThrottleBurst    = 2000
+	// DefaultSchedule runs the maintenance daily at 03:00 UTC.
+	DefaultSchedule = "cron(0 3 * * ? *)"
+)
+
+// Sizing is the memory (MB) and timeout (seconds) of one function.
+type Sizing struct {
+	MemoryMB       int
+	TimeoutSeconds int
+}
+
+// DefaultSizing: the authorizer and meta are small and quick; accounts
+// does the real work; the maintenance pages through the table.
+var DefaultSizing = map[string]Sizing{
+	Authorizer:        {MemoryMB: 128, TimeoutSeconds: 10},
+	api.GroupMeta:     {MemoryMB: 128, TimeoutSeconds: 5},
+	api.GroupAccounts: {MemoryMB: 256, TimeoutSeconds: 15},
+	Maintenance:       {MemoryMB: 256, TimeoutSeconds: 300},
+}
+
+// defaultSizing is used for a group added to the route table later.
+var defaultSizing = Sizing{MemoryMB: 256, TimeoutSeconds: 15}
+
+// SecretVars are the variables whose value must never sit in the template
+// in clear: the configuration file may only give them as a Secrets
+// Manager dynamic reference. APP_KEY, when not given, is generated.
+var SecretVars = map[string]bool{
+	"APP_KEY":             true,
+	"SIP_SENDER_PASSWORD": true,
+	"HCAPTCHA_SECRET":     true,
+}
+
+// stackVars are set by the stack itself, never by the configuration file.
+var stackVars = map[string]string{
+	"FLEXIAPI_TABLE": "it is the name of the table the stack creates",
+}
+
+// Settings is everything the stack is built from.
+type Settings struct {
+	Stage      string
+	Production bool
+	// DistDir is the absolute directory of the Lambda zips.
+	DistDir string
+	// ConfigFile is the configuration file read ("" = none).
+	ConfigFile string
+	// Env are the FlexiAPI variables the configuration file sets (values
+	// as given; "{{resolve:...}}" dynamic references passed through).
+	// Unset variables keep the functions' defaults. APP_KEY is in Env only
+	// when the file gives a reference to an existing secret.
+	Env map[string]string
+	// RateLimitPerMinute is the WAF rule's limit per client IP; 0 = no
+	// rule (and no web ACL).
+	RateLimitPerMinute int
+	LogRetentionDays   int // 0 = never expire
+	AlarmEmail         string
+	Sizing             map[string]Sizing
+	ThrottleRate       float64
+	ThrottleBurst      int
+	AccessLogs         bool
+	Schedule           string
+}
+
+// StackName is the CloudFormation stack name of a stage.
+func StackName(stage string) string { return "FlexiAPI-" + stage }
+
+// Context reads one context value (nil when absent).
+type Context func(key string) any
+
+var stageRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,39}$`)
+
+// LoadSettings reads the context and the configuration file. cwd is the
+// directory relative paths are tried against after the repository root.
+func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
+	var errs []string
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	s := &Settings{Sizing: map[string]Sizing{}}
+
+	s.Stage = ctxString(ctx, CtxStage, DefaultStage)
+	if !stageRE.MatchString(s.Stage) {
+		fail("context %s=%q: must start with a letter and hold only letters, digits and '-' (at most 40)", CtxStage, s.Stage)
+	}
+	var err error
+	if s.Production, err = ctxBool(ctx, CtxProduction, false); err != nil {
+		fail("%v", err)
+	}
+	if s.AccessLogs, err = ctxBool(ctx, CtxAccessLogs, false); err != nil {
+		fail("%v", err)
+	}
+	s.DistDir = resolvePath(ctxString(ctx, CtxDist, DefaultDist), repoRoot, cwd)
+	if s.LogRetentionDays, err = ctxInt(ctx, CtxLogRetention, DefaultLogRetentionDays); err != nil {
+		fail("%v", err)
+	} else if _, ok := retentionDays[s.LogRetentionDays]; !ok {
+		fail("context %s=%d: CloudWatch Logs accepts %s (0 = never expire)", CtxLogRetention, s.LogRetentionDays, retentionList())
+	}
+	s.AlarmEmail = ctxString(ctx, CtxAlarmEmail, "")
+	if s.AlarmEmail != "" && !strings.Contains(s.AlarmEmail, "@") {
+		fail("context %s=%q: not an email address", CtxAlarmEmail, s.AlarmEmail)
+	}
+	rate, err := ctxInt(ctx, CtxThrottleRate, DefaultThrottleRate)
+	if err != nil {
+		fail("%v", err)
+	}
+	s.ThrottleRate = float64(rate)
+	if s.ThrottleBurst, err = ctxInt(ctx, CtxThrottleBurst, DefaultThrottleBurst); err != nil {
+		fail("%v", err)
+	}
+	if rate < 1 || s.ThrottleBurst < 1 {
+		fail("contexts %s and %s must be at least 1", CtxThrottleRate, CtxThrottleBurst)
+	}
+	s.Schedule = ctxString(ctx, CtxSchedule, DefaultSchedule)
+	if !strings.HasPrefix(s.Schedule, "cron(") && !strings.HasPrefix(s.Schedule, "rate(") {
+		fail("context %s=%q: must be an EventBridge cron(...) or rate(...) expression", CtxSchedule, s.Schedule)
+	}
+	for _, p := range Programs() {
+		def, ok := DefaultSizing[p]
+		if !ok {
+			def = defaultSizing
+		}
+		mem, err := ctxInt(ctx, p+ctxMemorySuffix, def.MemoryMB)
+		if err != nil {
+			fail("%v", err)
+		} else if mem < 128 || mem > 10240 {
+			fail("context %s%s=%d: Lambda memory is 128 to 10240 MB", p, ctxMemorySuffix, mem)
+		}
+		to, err := ctxInt(ctx, p+ctxTimeoutSuffix, def.TimeoutSeconds)
+		if err != nil {
+			fail("%v", err)
+		} else if to < 1 || to > 900 {
+			fail("context %s%s=%d: Lambda timeout is 1 to 900 seconds", p, ctxTimeoutSuffix, to)
+		}
+		s.Sizing[p] = Sizing{MemoryMB: mem, TimeoutSeconds: to}
+	}
+
+	if path := ctxString(ctx, CtxConfig, ""); path != "" {
+		s.ConfigFile = resolvePath(path, repoRoot, cwd)
+		env, err := ReadConfigFile(s.ConfigFile)
+		if err != nil {
+			fail("%v", err)
+		}
+		s.Env = env
+	}
+	if s.Env == nil {
+		s.Env = map[string]string{}
+	}
+	s.RateLimitPerMinute = 600
+	if len(errs) == 0 {
+		cfg, err := checkConfig(s.Env)
+		if err != nil {
+			fail("configuration %s: %v", s.ConfigFile, err)
+		} else {
+			s.RateLimitPerMinute = cfg.RateLimitPerMinute
+			if n := s.RateLimitPerMinute; n > 0 && n < 10 {
+				fail("configuration %s: FLEXIAPI_RATE_LIMIT_PER_MINUTE=%d: an AWS WAF rate-based rule needs a limit of at least 10 (0 = no rule)", s.ConfigFile, n)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	return s, nil
+}
+
+// ReadConfigFile reads the JSON configuration: one object mapping FlexiAPI
+// variable names (config.Vars) to values (strings, numbers or booleans;
+// null = unset). Secret variables must be Secrets Manager dynamic
+// references ("{{resolve:secretsmanager:<name or ARN>:SecretString:<json key>}}").
+func ReadConfigFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("configuration file: %w", err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("configuration %s: not a JSON object of variable names to values: %w", path, err)
+	}
+	known := map[string]bool{}
+	for _, v := range config.Vars {
+		known[v.Name] = true
+	}
+	names := make([]string, 0, len(raw))
+	for k := range raw {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var errs []string
+	env := map[string]string{}
+	for _, name := range names {
+		value := raw[name]
+		if !known[name] {
+			errs = append(errs, fmt.Sprintf("%s is not a FlexiAPI variable (shared/config.Vars lists them)", name))
+			continue
+		}
+		if why, ok := stackVars[name]; ok {
+			errs = append(errs, fmt.Sprintf("%s cannot be configured: %s", name, why))
+			continue
+		}
+		var s string
+		switch v := value.(type) {
+		case nil:
+			continue
+		case string:
+			s = v
+		case bool:
+			s = strconv.FormatBool(v)
+		case float64:
+			s = strconv.FormatFloat(v, 'f', -1, 64)
+		default:
+			errs = append(errs, fmt.Sprintf("%s: the value must be a string, a number or a boolean", name))
+			continue
+		}
+		if SecretVars[name] && !strings.HasPrefix(s, "{{resolve:secretsmanager:") {
+			errs = append(errs, fmt.Sprintf("%s is a secret: give it as a Secrets Manager dynamic reference "+
+				"(\"{{resolve:secretsmanager:<secret name or ARN>:SecretString:<json key or empty>}}\"), never in clear%s",
+				name, map[bool]string{true: "; leave it out to have the stack generate it", false: ""}[name == "APP_KEY"]))
+			continue
+		}
+		if strings.HasPrefix(s, "{{resolve:") && !strings.HasPrefix(s, "{{resolve:secretsmanager:") && !strings.HasPrefix(s, "{{resolve:ssm:") {
+			errs = append(errs, fmt.Sprintf("%s: Lambda environment variables accept only {{resolve:secretsmanager:...}} and {{resolve:ssm:...}} references", name))
+			continue
+		}
+		env[name] = s
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("configuration %s: %s", path, strings.Join(errs, "; "))
+	}
+	return env, nil
+}
+
+// checkConfig validates the values with the functions' own loader, so a
+// bad value fails the synth rather than every function's cold start.
+// Dynamic references cannot be checked here: they count as unset.
+func checkConfig(env map[string]string) (*config.Config, error) {
+	return config.Load(func(name string) string {
+		v := env[name]
+		if strings.HasPrefix(v, "{{resolve:") {
+			v = ""
+		}
+		switch {
+		case name == "APP_KEY" && v == "":
+			return "checked-at-deploy-time"
+		case name == "FLEXIAPI_TABLE":
+			return "checked-at-deploy-time"
+		}
+		return v
+	})
+}
+
+// resolvePath makes a context path absolute: relative to the repository
+// root (where cdk.json is), else to the current directory when the file
+// exists only there.
+func resolvePath(p, repoRoot, cwd string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	fromRoot := filepath.Join(repoRoot, p)
+	if _, err := os.Stat(fromRoot); err != nil {
+		if fromCwd := filepath.Join(cwd, p); fileExists(fromCwd) {
+			return fromCwd
+		}
+	}
+	return fromRoot
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// FindRepoRoot walks up from dir to the repository root: the directory
+// that holds infra/go.mod.
+func FindRepoRoot(dir string) (string, error) {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if fileExists(filepath.Join(d, "infra", "go.mod")) {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no repository root (a directory holding infra/go.mod) above %s", dir)
+		}
+		d = parent
+	}
+}
+
+func ctxString(ctx Context, key, def string) string {
+	switch v := ctx(key).(type) {
+	case nil:
+		return def
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return def
+		}
+		return strings.TrimSpace(v)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func ctxBool(ctx Context, key string, def bool) (bool, error) {
+	switch v := ctx(key).(type) {
+	case nil:
+		return def, nil
+	case bool:
+		return v, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "":
+			return def, nil
+		case "true", "1", "yes":
+			return true, nil
+		case "false", "0", "no":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("context %s=%v: must be true or false", key, ctx(key))
+}
+
+func ctxInt(ctx Context, key string, def int) (int, error) {
+	switch v := ctx(key).(type) {
+	case nil:
+		return def, nil
+	case float64:
+		if v == float64(int(v)) {
+			return int(v), nil
+		}
+	case int:
+		return v, nil
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return def, nil
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("context %s=%v: must be an integer", key, ctx(key))
+}

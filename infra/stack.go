@@ -1,0 +1,589 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/store/schema"
+)
+
+// DynamoAccess is what one Lambda program may do on the table: the item
+// actions (and Query) on the table itself, and Query on some indexes. It
+// mirrors the calls of shared/store that each program reaches; IAM has no
+// TransactWriteItems action: each item of a transaction needs its own
+// (Put → PutItem, Update → UpdateItem, Delete → DeleteItem, ConditionCheck
+// → ConditionCheckItem).
+type DynamoAccess struct {
+	TableActions []string
+	QueryIndexes []string
+}
+
+// TableAccess per Lambda program (a program absent here gets no DynamoDB
+// permission at all). Derived from the code:
+//
+//   - authorizer (shared/authn through shared/store/auth.go): CardBySIP and
+//     APIKey (GetItem), CardByEmail (Query on GSI3), TouchAPIKey, UseNonce,
+//     RevokeNonce (UpdateItem).
+//   - accounts (shared/account through shared/store/accounts.go, auth.go,
+//     tokens.go): AccountByID, AccountBySIP, the counts (GetItem);
+//     accountsByIDs (BatchGetItem); UsernameInAnyDomain (Query on the
+//     table); ListAccounts (Query on GSI1 and GSI2); CreateAuthToken
+//     (PutItem); counters, AttachAuthToken (UpdateItem); ConsumeAuthToken
+//     (DeleteItem); the TransactWriteItems of CreateAccount, DeleteAccount,
+//     SetAccountFlags, SetPasswords, SetAdmin, ReplaceAPIKey (Put, Update,
+//     Delete, ConditionCheck).
+//   - maintenance (account.Service.ClearUnconfirmed): UnconfirmedAccounts
+//     (Query on GSI4), AccountByID (GetItem), DeleteAccount without
+//     tombstone (transaction of Delete and Update).
+//   - meta: no table access.
+//
+// SES (ses:SendEmail on the identity) and SNS (sns:Publish) permissions
+// will be added to the programs that send mail or SMS in grantNotify.
+var TableAccess = map[string]DynamoAccess{
+	Authorizer: {
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"},
+		QueryIndexes: []string{"GSI3"},
+	},
+	api.GroupAccounts: {
+		TableActions: []string{
+			"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+			"dynamodb:ConditionCheckItem",
+		},
+		QueryIndexes: []string{"GSI1", "GSI2"},
+	},
+	Maintenance: {
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+		QueryIndexes: []string{"GSI4"},
+	},
+}
+
+// FlexiAPIStack is the whole deployment of one stage.
+type FlexiAPIStack struct {
+	awscdk.Stack
+	Settings   *Settings
+	Table      awsdynamodb.Table
+	Functions  map[string]awslambda.Function
+	LogGroups  map[string]awslogs.LogGroup
+	API        awsapigateway.RestApi
+	Authorizer awsapigateway.RequestAuthorizer
+	// AppKey is the generated APP_KEY secret (nil when the configuration
+	// references an existing one).
+	AppKey awssecretsmanager.Secret
+	// WebACL is nil when the rate limit is 0.
+	WebACL    awswafv2.CfnWebACL
+	Schedule  awsevents.Rule
+	AlarmsSNS awssns.Topic
+	Alarms    []awscloudwatch.Alarm
+}
+
+// NewFlexiAPIStack builds the stack of s.Stage. It is environment-agnostic
+// (no account, no region, no lookups): synth works offline.
+func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, error) {
+	zips := map[string]string{}
+	var missing []string
+	for _, p := range Programs() {
+		zips[p] = filepath.Join(s.DistDir, p+".zip")
+		if !fileExists(zips[p]) {
+			missing = append(missing, zips[p])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing Lambda packages %s: run `make build` (go run ./cmd/devstack build -arch arm64 -out dist) first, or set context %s",
+			strings.Join(missing, ", "), CtxDist)
+	}
+	for p := range api.Routes.Resources() {
+		if strings.HasPrefix(p, "/{") {
+			return nil, fmt.Errorf("resource %s: a variable first segment would clash with the root {proxy+} fallback", p)
+		}
+	}
+
+	stack := awscdk.NewStack(scope, jsii.String(StackName(s.Stage)), &awscdk.StackProps{
+		Description: jsii.String("FlexiAPI Serverless, stage " + s.Stage + ": REST API, Lambda authorizer, DynamoDB table, WAF, alarms."),
+	})
+	awscdk.Tags_Of(stack).Add(jsii.String("project"), jsii.String("flexiapi"), nil)
+	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(s.Stage), nil)
+	st := &FlexiAPIStack{Stack: stack, Settings: s,
+		Functions: map[string]awslambda.Function{}, LogGroups: map[string]awslogs.LogGroup{}}
+
+	retain := awscdk.RemovalPolicy_DESTROY
+	if s.Production {
+		retain = awscdk.RemovalPolicy_RETAIN
+	}
+
+	// ------------------------------------------------------------ table
+	st.Table = newTable(stack, s, retain)
+
+	// ------------------------------------------------------------ configuration
+	env := map[string]*string{"FLEXIAPI_TABLE": st.Table.TableName()}
+	for name, v := range s.Env {
+		env[name] = jsii.String(v)
+	}
+	if _, given := s.Env["APP_KEY"]; !given {
+		st.AppKey = awssecretsmanager.NewSecret(stack, jsii.String("AppKey"), &awssecretsmanager.SecretProps{
+			Description: jsii.String("FlexiAPI APP_KEY of stage " + s.Stage + " (Digest opaque, nonce signing key)"),
+			GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+				PasswordLength:     jsii.Number(64),
+				ExcludePunctuation: jsii.Bool(true),
+				IncludeSpace:       jsii.Bool(false),
+			},
+			RemovalPolicy: retain,
+		})
+		// A dynamic reference: CloudFormation resolves it at deploy time,
+		// the template holds only {{resolve:secretsmanager:<arn>:...}}.
+		env["APP_KEY"] = st.AppKey.SecretValue().UnsafeUnwrap()
+	}
+
+	// ------------------------------------------------------------ functions
+	for _, p := range Programs() {
+		st.newFunction(p, zips[p], env, retain)
+	}
+	for _, p := range Programs() {
+		grantTable(st.Functions[p], st.Table, TableAccess[p])
+	}
+	grantNotify(st)
+	for _, p := range Programs() {
+		st.trimRoleDependency(p)
+	}
+
+	// ------------------------------------------------------------ API
+	st.newAPI(retain)
+
+	// ------------------------------------------------------------ WAF
+	if s.RateLimitPerMinute > 0 {
+		st.newWebACL()
+	}
+
+	// ------------------------------------------------------------ schedule
+	st.Schedule = awsevents.NewRule(stack, jsii.String("MaintenanceSchedule"), &awsevents.RuleProps{
+		Description: jsii.String("FlexiAPI daily maintenance (clear unconfirmed accounts), stage " + s.Stage),
+		Schedule:    awsevents.Schedule_Expression(jsii.String(s.Schedule)),
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(st.Functions[Maintenance],
+			&awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+	})
+
+	// ------------------------------------------------------------ alarms
+	st.newAlarms()
+
+	// ------------------------------------------------------------ outputs
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Base URL of the API (append api/ping)"),
+		Value:       st.API.Url(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{
+		Description: jsii.String("DynamoDB table (FLEXIAPI_TABLE for the admin CLI)"),
+		Value:       st.Table.TableName(),
+	})
+	if st.AppKey != nil {
+		awscdk.NewCfnOutput(stack, jsii.String("AppKeySecretArn"), &awscdk.CfnOutputProps{
+			Description: jsii.String("Secrets Manager secret holding APP_KEY"),
+			Value:       st.AppKey.SecretArn(),
+		})
+	}
+	return st, nil
+}
+
+func newTable(stack awscdk.Stack, s *Settings, retain awscdk.RemovalPolicy) awsdynamodb.Table {
+	str := func(name string) *awsdynamodb.Attribute {
+		return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
+	}
+	t := awsdynamodb.NewTable(stack, jsii.String("Table"), &awsdynamodb.TableProps{
+		PartitionKey: str(schema.PartitionKey),
+		SortKey:      str(schema.SortKey),
+		BillingMode:  awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		TimeToLiveAttribute: jsii.String(schema.TTLAttribute),
+		DeletionProtection:  jsii.Bool(s.Production),
+		RemovalPolicy:       retain,
+	})
+	for _, ix := range schema.Indexes {
+		props := &awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:      jsii.String(ix.Name),
+			PartitionKey:   str(ix.PartitionKey),
+			SortKey:        str(ix.SortKey),
+			ProjectionType: awsdynamodb.ProjectionType(ix.Projection),
+		}
+		if len(ix.NonKeyAttributes) > 0 {
+			props.NonKeyAttributes = jsii.Strings(ix.NonKeyAttributes...)
+		}
+		t.AddGlobalSecondaryIndex(props)
+	}
+	return t
+}
+
+// constructName is the construct id prefix of a program ("accounts" →
+// "Accounts").
+func constructName(program string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range program {
+		if r == '-' || r == '_' {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (st *FlexiAPIStack) newFunction(program, zip string, env map[string]*string, retain awscdk.RemovalPolicy) {
+	s := st.Settings
+	name := constructName(program)
+	logs := awslogs.NewLogGroup(st.Stack, jsii.String(name+"Logs"), &awslogs.LogGroupProps{
+		Retention:     retentionDays[s.LogRetentionDays],
+		RemovalPolicy: retain,
+	})
+	// Its own role, without AWSLambdaBasicExecutionRole (whose logs
+	// actions are on "*"): writing to its log group only.
+	role := awsiam.NewRole(st.Stack, jsii.String(name+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("FlexiAPI " + program + " function, stage " + s.Stage),
+	})
+	logs.GrantWrite(role)
+	size := s.Sizing[program]
+	fn := awslambda.NewFunction(st.Stack, jsii.String(name+"Function"), &awslambda.FunctionProps{
+		Description:  jsii.String("FlexiAPI " + program + ", stage " + s.Stage),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(zip), nil),
+		MemorySize:   jsii.Number(float64(size.MemoryMB)),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(size.TimeoutSeconds))),
+		Environment:  &env,
+		LogGroup:     logs,
+		Role:         role,
+	})
+	st.Functions[program] = fn
+	st.LogGroups[program] = logs
+}
+
+// trimRoleDependency keeps only the role policy in a function's DependsOn:
+// the Lambda construct also lists the role, which its Role property
+// already references (cfn-lint W3005).
+func (st *FlexiAPIStack) trimRoleDependency(program string) {
+	fn := st.Functions[program]
+	policy, ok := fn.Role().Node().TryFindChild(jsii.String("DefaultPolicy")).(awsiam.Policy)
+	if !ok {
+		return
+	}
+	cfnPolicy := policy.Node().DefaultChild().(awscdk.CfnElement)
+	fn.Node().DefaultChild().(awscdk.CfnResource).AddOverride(jsii.String("DependsOn"),
+		[]*string{st.Stack.GetLogicalId(cfnPolicy)})
+}
+
+func grantTable(fn awslambda.Function, table awsdynamodb.Table, access DynamoAccess) {
+	if len(access.TableActions) > 0 {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("Table"),
+			Actions:   jsii.Strings(access.TableActions...),
+			Resources: jsii.Strings(*table.TableArn()),
+		}))
+	}
+	if len(access.QueryIndexes) > 0 {
+		var arns []string
+		for _, ix := range access.QueryIndexes {
+			arns = append(arns, *table.TableArn()+"/index/"+ix)
+		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("QueryIndexes"),
+			Actions:   jsii.Strings("dynamodb:Query"),
+			Resources: jsii.Strings(arns...),
+		}))
+	}
+}
+
+// grantNotify is where the notification permissions go when a function
+// starts sending: ses:SendEmail on the MAIL_FROM_ADDRESS identity ARN
+// (arn:aws:ses:<region>:<account>:identity/<domain>) for the program that
+// mails, sns:Publish for SMS (Resource "*" is then unavoidable for direct
+// SMS publishing; scope it with a condition) and on the platform
+// application endpoints for push. No function sends mail or SMS yet.
+func grantNotify(*FlexiAPIStack) {}
+
+// lambdaURI is the API Gateway integration URI of a function.
+func lambdaURI(fn awslambda.Function) *string {
+	return awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn}/invocations"),
+		&map[string]*string{"Fn": fn.FunctionArn()})
+}
+
+func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
+	s := st.Settings
+	deploy := &awsapigateway.StageOptions{
+		StageName:            jsii.String(s.Stage),
+		Description:          jsii.String("FlexiAPI stage " + s.Stage),
+		ThrottlingRateLimit:  jsii.Number(s.ThrottleRate),
+		ThrottlingBurstLimit: jsii.Number(float64(s.ThrottleBurst)),
+		MetricsEnabled:       jsii.Bool(false),
+		DataTraceEnabled:     jsii.Bool(false),
+		TracingEnabled:       jsii.Bool(false),
+	}
+	if s.AccessLogs {
+		lg := awslogs.NewLogGroup(st.Stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
+			Retention:     retentionDays[s.LogRetentionDays],
+			RemovalPolicy: retain,
+		})
+		deploy.AccessLogDestination = awsapigateway.NewLogGroupLogDestination(lg)
+		deploy.AccessLogFormat = awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
+			Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
+			RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
+			Status: jsii.Bool(true), User: jsii.Bool(false),
+		})
+	}
+	rest := awsapigateway.NewRestApi(st.Stack, jsii.String("Api"), &awsapigateway.RestApiProps{
+		RestApiName: jsii.String(StackName(s.Stage)),
+		Description: jsii.String("FlexiAPI Serverless REST API, stage " + s.Stage),
+		// REGIONAL: the WAF rate rule then sees the client's own IP.
+		EndpointConfiguration: &awsapigateway.EndpointConfiguration{
+			Types: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		},
+		Deploy:        jsii.Bool(true),
+		DeployOptions: deploy,
+		// API Gateway's account-wide CloudWatch Logs role is needed only
+		// for access logs.
+		CloudWatchRole:    jsii.Bool(s.AccessLogs),
+		FailOnWarnings:    jsii.Bool(true),
+		RetainDeployments: jsii.Bool(false),
+	})
+	st.API = rest
+
+	st.Authorizer = awsapigateway.NewRequestAuthorizer(st.Stack, jsii.String("Authorizer"), &awsapigateway.RequestAuthorizerProps{
+		AuthorizerName: jsii.String("flexiapi"),
+		Handler:        st.Functions[Authorizer],
+		// No identity source and no cache: Digest answers are single-use
+		// and the authorizer must see every request, including the
+		// first one without any credential (it answers the challenge).
+		IdentitySources: &[]*string{},
+		ResultsCacheTtl: awscdk.Duration_Seconds(jsii.Number(0)),
+	})
+	st.Authorizer.Node().DefaultChild().(awsapigateway.CfnAuthorizer).AddPropertyDeletionOverride(jsii.String("IdentitySource"))
+
+	// One integration and one invoke permission per function (not one per
+	// method: a function's resource policy has a 20 KB limit).
+	integrations := map[string]awsapigateway.Integration{}
+	for _, g := range api.Groups {
+		fn := st.Functions[g]
+		integrations[g] = awsapigateway.NewIntegration(&awsapigateway.IntegrationProps{
+			Type:                  awsapigateway.IntegrationType_AWS_PROXY,
+			IntegrationHttpMethod: jsii.String("POST"),
+			Uri:                   lambdaURI(fn),
+		})
+		fn.AddPermission(jsii.String("ApiGatewayInvoke"), &awslambda.Permission{
+			Principal: awsiam.NewServicePrincipal(jsii.String("apigateway.amazonaws.com"), nil),
+			Action:    jsii.String("lambda:InvokeFunction"),
+			SourceArn: rest.ArnForExecuteApi(jsii.String("*"), jsii.String("/*"), jsii.String("*")),
+		})
+	}
+	fallback := integrations[api.GroupMeta]
+	public := &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE}
+	protected := &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_CUSTOM, Authorizer: st.Authorizer}
+
+	resources := api.Routes.Resources()
+	for _, path := range api.Routes.SortedResources() {
+		res := rest.Root()
+		if path != "" {
+			res = rest.Root().ResourceForPath(jsii.String(path))
+		}
+		for _, m := range resources[path] {
+			r, ok := api.Routes.ByGateway(m, path)
+			if !ok {
+				panic("route table: no route for " + m + " " + path)
+			}
+			opts := public
+			if r.Access.Protected() {
+				opts = protected
+			}
+			res.AddMethod(jsii.String(m), integrations[r.Group], opts)
+		}
+		// FlexiAPI's 405 (with Allow) and OPTIONS answers, from meta.
+		res.AddMethod(jsii.String("ANY"), fallback, public)
+	}
+	// FlexiAPI's JSON 404 for every other path.
+	if _, ok := resources[""]; !ok {
+		rest.Root().AddMethod(jsii.String("ANY"), fallback, public)
+	}
+	rest.Root().AddResource(jsii.String("{proxy+}"), nil).AddMethod(jsii.String("ANY"), fallback, public)
+
+	for _, g := range api.GatewayResponses {
+		opts := &awsapigateway.GatewayResponseOptions{
+			Type:      awsapigateway.ResponseType_Of(jsii.String(g.Type)),
+			Templates: &map[string]*string{"application/json": jsii.String(g.Template)},
+		}
+		if g.Status != 0 {
+			opts.StatusCode = jsii.String(strconv.Itoa(g.Status))
+		}
+		if len(g.Headers) > 0 {
+			h := map[string]*string{}
+			for name, src := range g.Headers {
+				h[name] = jsii.String(src)
+			}
+			opts.ResponseHeaders = &h
+		}
+		rest.AddGatewayResponse(jsii.String("GatewayResponse"+constructName(strings.ToLower(g.Type))), opts)
+	}
+}
+
+// Names in the WAF web ACL.
+const (
+	wafRateRule = "RateLimitPerIP"
+	wafBodyKey  = "TooManyAttempts"
+	// WAFTooManyBody is FlexiAPI's (Laravel's) throttle message.
+	WAFTooManyBody = `{"message":"Too Many Attempts."}`
+)
+
+func (st *FlexiAPIStack) newWebACL() {
+	s := st.Settings
+	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
+		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
+			CloudWatchMetricsEnabled: jsii.Bool(true),
+			MetricName:               jsii.String(metric),
+			SampledRequestsEnabled:   jsii.Bool(true),
+		}
+	}
+	st.WebACL = awswafv2.NewCfnWebACL(st.Stack, jsii.String("WebACL"), &awswafv2.CfnWebACLProps{
+		Description:      jsii.String("FlexiAPI " + s.Stage + ": " + strconv.Itoa(s.RateLimitPerMinute) + " requests per minute per client IP, decision D16"),
+		Scope:            jsii.String("REGIONAL"),
+		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: &awswafv2.CfnWebACL_AllowActionProperty{}},
+		VisibilityConfig: visibility("flexiapi-" + s.Stage),
+		CustomResponseBodies: &map[string]any{
+			wafBodyKey: &awswafv2.CfnWebACL_CustomResponseBodyProperty{
+				ContentType: jsii.String("APPLICATION_JSON"),
+				Content:     jsii.String(WAFTooManyBody),
+			},
+		},
+		Rules: &[]any{&awswafv2.CfnWebACL_RuleProperty{
+			Name:     jsii.String(wafRateRule),
+			Priority: jsii.Number(0),
+			Statement: &awswafv2.CfnWebACL_StatementProperty{
+				RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
+					AggregateKeyType:    jsii.String("IP"),
+					Limit:               jsii.Number(float64(s.RateLimitPerMinute)),
+					EvaluationWindowSec: jsii.Number(60),
+				},
+			},
+			Action: &awswafv2.CfnWebACL_RuleActionProperty{
+				Block: &awswafv2.CfnWebACL_BlockActionProperty{
+					CustomResponse: &awswafv2.CfnWebACL_CustomResponseProperty{
+						ResponseCode:          jsii.Number(429),
+						CustomResponseBodyKey: jsii.String(wafBodyKey),
+						ResponseHeaders: &[]any{
+							&awswafv2.CfnWebACL_CustomHTTPHeaderProperty{Name: jsii.String("Retry-After"), Value: jsii.String("60")},
+							&awswafv2.CfnWebACL_CustomHTTPHeaderProperty{Name: jsii.String("X-RateLimit-Limit"), Value: jsii.String(strconv.Itoa(s.RateLimitPerMinute))},
+						},
+					},
+				},
+			},
+			VisibilityConfig: visibility("flexiapi-" + s.Stage + "-rate"),
+		}},
+	})
+	// The stage ARN refers to the stage: the association waits for it.
+	awswafv2.NewCfnWebACLAssociation(st.Stack, jsii.String("WebACLAssociation"), &awswafv2.CfnWebACLAssociationProps{
+		ResourceArn: st.API.DeploymentStage().StageArn(),
+		WebAclArn:   st.WebACL.AttrArn(),
+	})
+}
+
+func (st *FlexiAPIStack) newAlarms() {
+	s := st.Settings
+	if s.AlarmEmail != "" {
+		st.AlarmsSNS = awssns.NewTopic(st.Stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+			DisplayName: jsii.String("FlexiAPI " + s.Stage + " alarms"),
+		})
+		st.AlarmsSNS.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(s.AlarmEmail), nil))
+	}
+	five := awscdk.Duration_Minutes(jsii.Number(5))
+	add := func(id, description string, metric awscloudwatch.Metric, threshold float64) {
+		a := metric.CreateAlarm(st.Stack, jsii.String(id), &awscloudwatch.CreateAlarmOptions{
+			AlarmDescription:   jsii.String(description),
+			Threshold:          jsii.Number(threshold),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+		if st.AlarmsSNS != nil {
+			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(st.AlarmsSNS))
+		}
+		st.Alarms = append(st.Alarms, a)
+	}
+	names := make([]string, 0, len(st.Functions))
+	for p := range st.Functions {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		fn := st.Functions[p]
+		opts := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
+		add(constructName(p)+"Errors", "FlexiAPI "+s.Stage+": the "+p+" function failed (Errors >= 1 in 5 minutes)", fn.MetricErrors(opts), 1)
+		add(constructName(p)+"Throttles", "FlexiAPI "+s.Stage+": the "+p+" function was throttled (Throttles >= 1 in 5 minutes)", fn.MetricThrottles(opts), 1)
+	}
+	add("Api5XX", "FlexiAPI "+s.Stage+": the API answered 5XX (>= 5 in 5 minutes)",
+		st.API.DeploymentStage().MetricServerError(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}), 5)
+}
+
+var retentionDays = map[int]awslogs.RetentionDays{
+	0: awslogs.RetentionDays_INFINITE, 1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS,
+	5: awslogs.RetentionDays_FIVE_DAYS, 7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS,
+	30: awslogs.RetentionDays_ONE_MONTH, 60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS,
+	120: awslogs.RetentionDays_FOUR_MONTHS, 150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS,
+	365: awslogs.RetentionDays_ONE_YEAR, 400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS,
+	731: awslogs.RetentionDays_TWO_YEARS, 1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS,
+	2192: awslogs.RetentionDays_SIX_YEARS, 2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS,
+	3288: awslogs.RetentionDays_NINE_YEARS, 3653: awslogs.RetentionDays_TEN_YEARS,
+}
+
+func retentionList() string {
+	var ds []int
+	for d := range retentionDays {
+		ds = append(ds, d)
+	}
+	sort.Ints(ds)
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = strconv.Itoa(d)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Build reads the settings from the app's context and adds the stack.
+func Build(app awscdk.App) (*FlexiAPIStack, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	root, err := FindRepoRoot(cwd)
+	if err != nil {
+		return nil, err
+	}
+	s, err := LoadSettings(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) }, root, cwd)
+	if err != nil {
+		return nil, err
+	}
+	return NewFlexiAPIStack(app, s)
+}
