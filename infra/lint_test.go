@@ -16,7 +16,7 @@ import (
 func TestCfnLint(t *testing.T) {
 	lint, err := exec.LookPath("cfn-lint")
 	if err != nil {
-		t.Skip("cfn-lint is not installed (pip install cfn-lint)")
+		t.Fatal("cfn-lint is not installed (pip install cfn-lint): make test needs it")
 	}
 	for _, tc := range []struct {
 		name string
