@@ -109,6 +109,15 @@ test: tools linphone-client
 	cd infra && go vet ./... && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 go test -count=1 -timeout 30m ./...
 	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -count=1 -timeout 20m ./...
 
+# ---------------------------------------------------------------- bench
+
+# Cold starts, latency, capacity units, cost: docs/benchmarks.md.
+# BENCHFLAGS=-quick for a one-minute run.
+BENCHFLAGS ?=
+.PHONY: bench
+bench: tools
+	go run ./cmd/bench $(BENCHFLAGS)
+
 # ---------------------------------------------------------------- fuzz
 
 FUZZTIME ?= 60s

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
+)
+
+// Prices, us-east-1 (AWS public price pages, as of 2026-11; check before
+// relying on them).
+const (
+	priceSource       = "AWS public price pages, us-east-1, as of 2026-11; check before relying on them"
+	apiGatewayPerM    = 3.50         // REST API, per million requests (first 333 million a month)
+	lambdaPerM        = 0.20         // per million invocations
+	lambdaPerGBs      = 0.0000133334 // arm64, per GB-second
+	dynamoReadPerM    = 0.125        // on-demand, per million read request units (since November 2024)
+	dynamoWritePerM   = 0.625        // on-demand, per million write request units (since November 2024)
+	wafRequestPerM    = 0.60         // per million requests inspected by the web ACL
+	logsIngestionPerG = 0.50         // CloudWatch Logs ingestion, per GB (shown apart, not in the total)
+)
+
+// memorySizes are the functions' memory in MB, and where they come from:
+// the CDK stack's sizing table (infra/*.go: `<name>: {MemoryMB: N, ...}`,
+// `defaultSizing = Sizing{MemoryMB: N}` for a later group), overridden by
+// `<name>Memory` in cdk.json's context, as the stack reads them.
+func memorySizes() (map[string]int, string) {
+	names := []string{api.GroupMeta, api.GroupAccounts, devstack.Authorizer, devstack.Maintenance}
+	for _, g := range api.Groups {
+		if !slices.Contains(names, g) {
+			names = append(names, g)
+		}
+	}
+	assumed := func(why string) (map[string]int, string) {
+		out := map[string]int{}
+		for _, n := range names {
+			out[n] = 256
+		}
+		out[api.GroupMeta] = 128
+		return out, why + ": assumed 128 MB for meta, 256 MB for the others"
+	}
+	if _, err := os.Stat("infra"); err != nil {
+		return assumed("infra/ has no CDK stack yet")
+	}
+	found := map[string]int{}
+	fallback := 0
+	_ = filepath.WalkDir("infra", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (d.Name() == "cdk.out" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		for _, m := range sizingRE.FindAllSubmatch(b, -1) {
+			if n, err := strconv.Atoi(string(m[2])); err == nil {
+				found[programName(string(m[1]))] = n
+			}
+		}
+		if m := defaultSizingRE.FindSubmatch(b); m != nil {
+			fallback, _ = strconv.Atoi(string(m[1]))
+		}
+		return nil
+	})
+	if len(found) == 0 {
+		return assumed("no sizing table found in infra/*.go")
+	}
+	out := map[string]int{}
+	var missing []string
+	for _, n := range names {
+		switch {
+		case found[n] > 0:
+			out[n] = found[n]
+		case fallback > 0:
+			out[n] = fallback
+		default:
+			out[n] = 256
+			missing = append(missing, n)
+		}
+	}
+	note := "read from the CDK stack's sizing table (infra/)"
+	if b, err := os.ReadFile("cdk.json"); err == nil {
+		var cdk struct {
+			Context map[string]any `json:"context"`
+		}
+		if json.Unmarshal(b, &cdk) == nil {
+			for _, n := range names {
+				if v, ok := cdk.Context[n+"Memory"].(float64); ok && v > 0 {
+					out[n] = int(v)
+					note += fmt.Sprintf(", %sMemory=%d from cdk.json", n, int(v))
+				}
+			}
+		}
+	}
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %d MB", n, out[n]))
+	}
+	note += ": " + strings.Join(parts, ", ")
+	if len(missing) > 0 {
+		note += fmt.Sprintf(" (%v not in the table: assumed 256 MB)", missing)
+	}
+	return out, note
+}
+
+var (
+	sizingRE        = regexp.MustCompile(`([A-Za-z_][\w.]*|"[\w-]+")\s*:\s*\{\s*MemoryMB\s*:\s*(\d+)`)
+	defaultSizingRE = regexp.MustCompile(`defaultSizing\s*=\s*Sizing\{\s*MemoryMB\s*:\s*(\d+)`)
+)
+
+// programName maps the stack's key spelling (Authorizer, api.GroupMeta,
+// "accounts") to a program name.
+func programName(key string) string {
+	key = strings.Trim(key, `"`)
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		key = key[i+1:]
+	}
+	key = strings.TrimPrefix(key, "Group")
+	return strings.ToLower(key)
+}
+
+// costKind is one request kind of the cost model.
+type costKind struct {
+	name        string
+	gwRequests  float64 // API Gateway requests per operation
+	authzCalls  float64 // authorizer invocations per operation
+	fnCalls     float64 // function invocations per operation
+	fn          string  // the function's name, for its memory
+	authzMS     float64 // mean billed ms per authorizer invocation
+	fnMS        float64 // mean billed ms per function invocation
+	rcu, wcu    float64 // per operation, authorizer and function together
+	logBytes    float64 // per operation
+	fromLoad    bool    // figures from the warm phase (else from the capacity phase)
+	unavailable string
+}
+
+type costLine struct {
+	kind                          costKind
+	gateway, lambdaReq, lambdaGBs float64
+	dynamo, waf, total, logs      float64
+	authzGBs, fnGBs               float64
+	authzMem, fnMem               int
+}
+
+func price(k costKind, mem map[string]int) costLine {
+	l := costLine{kind: k, authzMem: mem[devstack.Authorizer], fnMem: mem[k.fn]}
+	l.gateway = k.gwRequests * apiGatewayPerM
+	l.lambdaReq = (k.authzCalls + k.fnCalls) * lambdaPerM
+	// per million operations: invocations × seconds × GB × price × 1e6
+	l.authzGBs = k.authzCalls * k.authzMS / 1000 * float64(l.authzMem) / 1024
+	l.fnGBs = k.fnCalls * k.fnMS / 1000 * float64(l.fnMem) / 1024
+	l.lambdaGBs = (l.authzGBs + l.fnGBs) * lambdaPerGBs * 1e6
+	l.dynamo = k.rcu*dynamoReadPerM + k.wcu*dynamoWritePerM
+	l.waf = k.gwRequests * wafRequestPerM
+	l.total = l.gateway + l.lambdaReq + l.lambdaGBs + l.dynamo + l.waf
+	l.logs = k.logBytes * 1e6 / 1e9 * logsIngestionPerG
+	return l
+}
