@@ -156,7 +156,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	var fnEnv []string
+	fnEnv := devstack.ConfigEnv()
 	for k, v := range defaults {
 		if os.Getenv(k) == "" {
 			fnEnv = append(fnEnv, k+"="+v)

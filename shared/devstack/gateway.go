@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/localgw"
 )
 
@@ -13,8 +16,8 @@ import (
 type GatewayOptions struct {
 	// Bootstraps maps a group name (and Authorizer) to its binary.
 	Bootstraps map[string]string
-	// Env is appended to the functions' environment: the emulators'
-	// endpoints and FlexiAPI's configuration.
+	// Env is the functions' configuration, on top of AWSEnv() (which
+	// NewGateway adds itself): FlexiAPI's variables, the table name.
 	Env                []string
 	RateLimitPerMinute int
 	Logger             *slog.Logger
@@ -30,7 +33,8 @@ func NewGateway(o GatewayOptions) (*localgw.Gateway, error) {
 		if !ok {
 			return nil, fmt.Errorf("no bootstrap for %s", name)
 		}
-		return &localgw.Function{Name: name, Path: path, Env: o.Env, Logger: o.Logger, Output: o.Output}, nil
+		env := append(AWSEnv(), o.Env...)
+		return &localgw.Function{Name: name, Path: path, Env: env, Logger: o.Logger, Output: o.Output}, nil
 	}
 	fns := map[string]*localgw.Function{}
 	for _, g := range api.Groups {
@@ -51,4 +55,34 @@ func NewGateway(o GatewayOptions) (*localgw.Gateway, error) {
 		RateLimitPerMinute: o.RateLimitPerMinute,
 		Logger:             o.Logger,
 	})
+}
+
+// AWSEnv is the part of this process's environment a function needs to
+// reach AWS or the emulators: credentials, region and the
+// AWS_ENDPOINT_URL_* variables. (The local gateway gives functions a
+// Lambda-like environment, not this machine's.)
+func AWSEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "AWS_ENDPOINT_URL"),
+			name == "AWS_ACCESS_KEY_ID", name == "AWS_SECRET_ACCESS_KEY", name == "AWS_SESSION_TOKEN",
+			name == "AWS_REGION", name == "AWS_DEFAULT_REGION":
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// ConfigEnv is the part of this process's environment that configures
+// FlexiAPI: the variables of config.Vars that are set.
+func ConfigEnv() []string {
+	var out []string
+	for _, v := range config.Vars {
+		if val, ok := os.LookupEnv(v.Name); ok {
+			out = append(out, v.Name+"="+val)
+		}
+	}
+	return out
 }

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -117,16 +116,14 @@ func (f *Function) start() (*instance, error) {
 	return inst, nil
 }
 
-// environ is the environment Lambda gives a provided.al2023 function:
-// ours minus any AWS_LAMBDA_* of the parent, then the Lambda variables,
-// then the function's own configuration (last wins in os/exec).
+// environ is the environment Lambda gives a provided.al2023 function: a
+// small fixed base (not this machine's environment: a host variable such
+// as AWS_CA_BUNDLE or AWS_PROFILE would change what the function does and
+// how fast it starts), the Lambda variables, then the function's own
+// configuration, which must therefore carry everything else it needs
+// (credentials, endpoints, FlexiAPI's variables; last wins in os/exec).
 func (f *Function) environ(runtimeAPI, taskRoot string, id int) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_LAMBDA_") {
-			env = append(env, kv)
-		}
-	}
+	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=en_US.UTF-8"}
 	region := os.Getenv("AWS_REGION")
 	if region == "" {
 		region = os.Getenv("AWS_DEFAULT_REGION")
