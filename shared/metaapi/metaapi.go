@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
@@ -21,9 +22,14 @@ import (
 // escaping in JSON nor in HTML, so it appears verbatim in both outputs.
 const serverPlaceholder = "https://flexiapi-server-url.invalid"
 
-// Docs is the documentation, rendered once per process (cold start): the
-// OpenAPI document and the HTML page, each cut around the server URL.
+// Docs is the documentation, rendered once per process, on its first
+// request (not at init: the meta function's cold start is ping's, and a
+// few milliseconds of rendering would be paid by every ping cold start):
+// the OpenAPI document and the HTML page, each cut around the server URL.
 type Docs struct {
+	once          sync.Once
+	render        func() error
+	err           error
 	openapi, page [][]byte
 	fallbackURL   string
 }
@@ -42,15 +48,30 @@ func NewDocs(t *api.Table, info openapi.Info, schemas ...api.Schemas) (*Docs, er
 			all[name] = sc
 		}
 	}
+	// What would make rendering fail is checked now, cheaply.
+	for _, r := range t.Routes() {
+		if _, ok := all[r.Body]; r.Body != "" && !ok {
+			return nil, fmt.Errorf("metaapi: route %s: no request schema %q", r.ID(), r.Body)
+		}
+	}
 	d := &Docs{fallbackURL: info.ServerURL}
 	info.ServerURL = serverPlaceholder
-	doc, page, err := openapi.Render(t, all, info)
-	if err != nil {
-		return nil, err
+	d.render = func() error {
+		doc, page, err := openapi.Render(t, all, info)
+		if err != nil {
+			return err
+		}
+		d.openapi = bytes.Split(doc, []byte(serverPlaceholder))
+		d.page = bytes.Split(page, []byte(serverPlaceholder))
+		return nil
 	}
-	d.openapi = bytes.Split(doc, []byte(serverPlaceholder))
-	d.page = bytes.Split(page, []byte(serverPlaceholder))
 	return d, nil
+}
+
+// rendered renders the documentation once.
+func (d *Docs) rendered() error {
+	d.once.Do(func() { d.err = d.render() })
+	return d.err
 }
 
 // serverURL is the request's base URL when it is a plain http(s) URL (it
@@ -64,14 +85,20 @@ func (d *Docs) serverURL(baseURL string) string {
 }
 
 // OpenAPI is the OpenAPI document for a request's base URL.
-func (d *Docs) OpenAPI(baseURL string) []byte {
+func (d *Docs) OpenAPI(baseURL string) ([]byte, error) {
+	if err := d.rendered(); err != nil {
+		return nil, err
+	}
 	u, _ := json.Marshal(d.serverURL(baseURL)) // a string always marshals
-	return bytes.Join(d.openapi, u[1:len(u)-1])
+	return bytes.Join(d.openapi, u[1:len(u)-1]), nil
 }
 
 // Page is the HTML page for a request's base URL.
-func (d *Docs) Page(baseURL string) []byte {
-	return bytes.Join(d.page, []byte(template.HTMLEscapeString(d.serverURL(baseURL))))
+func (d *Docs) Page(baseURL string) ([]byte, error) {
+	if err := d.rendered(); err != nil {
+		return nil, err
+	}
+	return bytes.Join(d.page, []byte(template.HTMLEscapeString(d.serverURL(baseURL)))), nil
 }
 
 // Handlers maps the meta group's handler names to code.
@@ -81,11 +108,19 @@ func Handlers(docs *Docs) map[string]api.Handler {
 			return api.Text(http.StatusOK, "pong"), nil
 		},
 		"OpenAPI": func(_ context.Context, r *api.Request) (*api.Response, error) {
-			return api.RawJSON(http.StatusOK, docs.OpenAPI(r.BaseURL)), nil
+			doc, err := docs.OpenAPI(r.BaseURL)
+			if err != nil {
+				return nil, err
+			}
+			return api.RawJSON(http.StatusOK, doc), nil
 		},
 		"Documentation": func(_ context.Context, r *api.Request) (*api.Response, error) {
+			page, err := docs.Page(r.BaseURL)
+			if err != nil {
+				return nil, err
+			}
 			// text/html; charset=UTF-8, as Laravel answers its views.
-			return api.Text(http.StatusOK, string(docs.Page(r.BaseURL))), nil
+			return api.Text(http.StatusOK, string(page)), nil
 		},
 	}
 }
