@@ -28,7 +28,7 @@ type node struct {
 	variable *node
 	varName  string
 	path     string            // gateway path of this node
-	methods  map[string]string // method → Route.ID()
+	methods  map[string]Route
 }
 
 // NewTable validates routes and builds the lookup structures. It fails on a
@@ -111,12 +111,12 @@ func (t *Table) add(r Route) error {
 		n = child
 	}
 	if n.methods == nil {
-		n.methods = map[string]string{}
+		n.methods = map[string]Route{}
 	}
 	if _, dup := n.methods[r.Method]; dup {
 		return fmt.Errorf("route %s: declared twice (gateway path %s)", r.ID(), n.path)
 	}
-	n.methods[r.Method] = r.ID()
+	n.methods[r.Method] = r
 	t.gwPath[r.ID()] = n.path
 	t.byGW[r.Method+" "+n.path] = r
 	t.routes = append(t.routes, r)
@@ -233,16 +233,9 @@ func (t *Table) Match(method, rawPath string) (Match, *MatchError) {
 	if want == "HEAD" {
 		want = "GET"
 	}
-	id, ok := n.methods[want]
+	route, ok := n.methods[want]
 	if !ok {
 		return Match{}, &MatchError{Allowed: allowed(n), Resource: n.path}
-	}
-	var route Route
-	for _, r := range t.routes {
-		if r.ID() == id {
-			route = r
-			break
-		}
 	}
 	m := Match{Route: route, Resource: n.path, GatewayParams: map[string]string{}, Params: map[string]string{}}
 	gwNames := pathParamNames(n.path)
