@@ -27,6 +27,11 @@ type coldTarget struct {
 	event string // what the first event is, for the document
 	body  []byte
 	check func(out []byte) error
+	env   []string // extra environment of the first-event starts
+	// db is a second kind of first event, one that makes the function's
+	// first DynamoDB call: its first response also holds DynamoDB Local's
+	// latency, which is not the binary's (reported beside the budget).
+	db *coldTarget
 }
 
 type coldResult struct {
@@ -34,8 +39,12 @@ type coldResult struct {
 	event string
 	init  []time.Duration // process start → first `next` (Runtime API)
 	first []time.Duration // process start → first response
-	err   error
-	trace initTrace
+	// firstDB: process start → first response to the event with a
+	// DynamoDB call (nil when the target has none).
+	firstDB []time.Duration
+	dbEvent string
+	err     error
+	trace   initTrace
 }
 
 func (r *coldResult) firstMS() []float64 { return toMS(r.first) }
@@ -121,15 +130,40 @@ func coldTargets(local map[string]string, user creds) ([]coldTarget, []string) {
 		AccountID: "000000000000", Time: time.Now().UTC(), Region: "us-east-1",
 		Resources: []string{"arn:aws:events:us-east-1:000000000000:rule/maintenance"}, Detail: json.RawMessage(`{}`),
 	})
+	// The budget's first events need no DynamoDB round trip: a cold start
+	// is the binary's (runtime, init, main's set-up, first invocation);
+	// the db events add the function's usual first DynamoDB call.
+	nonAdmin := map[string]any{"principalId": fmt.Sprint(user.ID), "integrationLatency": 1}
+	for k, v := range principal {
+		nonAdmin[k] = v
+	}
+	nonAdmin[api.CtxAdmin] = "false"
+	noCreds, _ := json.Marshal(events.APIGatewayCustomAuthorizerRequestTypeRequest{
+		Type: "REQUEST", MethodArn: "arn:aws:execute-api:us-east-1:000000000000:local/local/GET/api/accounts/me",
+		Resource: "/api/accounts/me", Path: "/api/accounts/me", HTTPMethod: "GET",
+		Headers:           map[string]string{"Accept": "application/json"},
+		MultiValueHeaders: map[string][]string{"Accept": {"application/json"}},
+		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
+			Path: "/api/accounts/me", AccountID: "000000000000", Stage: "local", RequestID: "cold-authorizer",
+			ResourcePath: "/api/accounts/me", HTTPMethod: "GET", APIID: "local",
+		},
+	})
 	known := map[string]coldTarget{
 		api.GroupMeta: {event: "proxy event GET /api/ping",
 			body: proxyEvent("GET", "/api/ping", "/api/ping", "cold-meta", nil, nil), check: wantStatus(200)},
-		api.GroupAccounts: {event: "proxy event API-key GET /api/accounts/me with its authorizer context (1 GetItem)",
-			body:  proxyEvent("GET", "/api/accounts/me", "/api/accounts/me", "cold-accounts", map[string]string{"X-Api-Key": user.Key}, principal),
-			check: wantStatus(200)},
-		devstack.Authorizer: {event: "REQUEST authorizer event with an API key (1 GetItem)", body: authz, check: wantSubstring(`"Allow"`)},
-		devstack.Maintenance: {event: "EventBridge scheduled event (1 GSI4 query, nothing to delete)", body: scheduled,
-			check: wantSubstring(`"unconfirmed_deleted"`)},
+		api.GroupAccounts: {event: "proxy event GET /api/accounts by a non-admin (router and guard answer 403; no DynamoDB call)",
+			body:  proxyEvent("GET", "/api/accounts", "/api/accounts", "cold-accounts", map[string]string{"X-Api-Key": user.Key}, nonAdmin),
+			check: wantStatus(403),
+			db: &coldTarget{event: "API-key GET /api/accounts/me with its authorizer context (1 GetItem)",
+				body:  proxyEvent("GET", "/api/accounts/me", "/api/accounts/me", "cold-accounts", map[string]string{"X-Api-Key": user.Key}, principal),
+				check: wantStatus(200)}},
+		devstack.Authorizer: {event: "REQUEST authorizer event without credentials nor From (Allow with the 422; no DynamoDB call)",
+			body: noCreds, check: wantSubstring(`"error_status":"422"`),
+			db: &coldTarget{event: "REQUEST authorizer event with an API key (1 GetItem)", body: authz, check: wantSubstring(`"Allow"`)}},
+		devstack.Maintenance: {event: "EventBridge scheduled event with the clean-up off (ACCOUNTS_CLEAR_UNCONFIRMED_DAYS=0; no DynamoDB call)",
+			body: scheduled, check: wantSubstring(`"unconfirmed_deleted":0`), env: []string{"ACCOUNTS_CLEAR_UNCONFIRMED_DAYS=0"},
+			db: &coldTarget{event: "EventBridge scheduled event (1 GSI4 query, nothing to delete)", body: scheduled,
+				check: wantSubstring(`"unconfirmed_deleted"`)}},
 		hello: {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
 	}
 	var out []coldTarget
@@ -180,9 +214,13 @@ func measureColdStarts(ctx context.Context, targets []coldTarget, env []string, 
 	results := make([]*coldResult, len(targets))
 	for i, t := range targets {
 		results[i] = &coldResult{name: t.name, event: t.event}
+		if t.db != nil {
+			results[i].dbEvent = t.db.event
+			t.db.name, t.db.path = t.name, t.path
+		}
 	}
 	once := func(t coldTarget) (localgw.ColdStart, error) {
-		f := &localgw.Function{Name: t.name, Path: t.path, Env: env, Logger: quiet, Output: io.Discard,
+		f := &localgw.Function{Name: t.name, Path: t.path, Env: append(append([]string(nil), env...), t.env...), Logger: quiet, Output: io.Discard,
 			MaxInstances: 1, Timeout: 30 * time.Second}
 		defer f.Close()
 		out, fnErr, err := f.Invoke(ctx, t.body)
@@ -236,6 +274,17 @@ func measureColdStarts(ctx context.Context, targets []coldTarget, env []string, 
 			}
 			r.init = append(r.init, cs.Init)
 			r.first = append(r.first, cs.FirstResponse)
+			if db := targets[i].db; db != nil {
+				cs, err := once(*db)
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				if err != nil {
+					r.err = fmt.Errorf("first event with a DynamoDB call: %w", err)
+					continue
+				}
+				r.firstDB = append(r.firstDB, cs.FirstResponse)
+			}
 		}
 	}
 	return results, nil
