@@ -53,6 +53,7 @@ $(SES_CLI):
 check-moto:
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: it ships with the machine image (pip install 'moto[server]')" >&2; exit 1; }
 	@command -v java >/dev/null || { echo "java is missing: DynamoDB Local needs Java 17+" >&2; exit 1; }
+	@command -v aws >/dev/null || { echo "the aws CLI is missing: the LocalStack hook tests use it (it ships with the machine image)" >&2; exit 1; }
 
 # The Linphone 5.1 client harness, built from $(SHARED) (never copied into
 # the repository). Debian packages are installed when missing.
@@ -108,6 +109,48 @@ test: tools linphone-client
 	go vet ./...
 	cd infra && go vet ./... && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 go test -count=1 -timeout 30m ./...
 	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -count=1 -timeout 20m ./...
+
+# ---------------------------------------------------------------- Docker users: SAM local, LocalStack
+# Neither runs in `make test` (no Docker engine on the development machines
+# or in CI); localstack/hooks_test.go runs the LocalStack init hooks there
+# against the local emulators.
+
+# The admin CLI for the LocalStack container: linux, the Docker engine's
+# architecture (this machine's when no engine answers), static.
+DOCKER_ARCH ?= $(or $(strip $(shell docker version --format '{{.Server.Arch}}' 2>/dev/null)),$(shell go env GOARCH))
+
+.PHONY: $(DIST)/flexiapi-admin-linux
+$(DIST)/flexiapi-admin-linux:
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(DOCKER_ARCH) go build -trimpath -ldflags "-s -w" -o $@ ./cmd/flexiapi-admin
+
+# SAM local: the synthesized stack served by `sam local start-api`, each
+# function in a container (arm64, as deployed). CONFIG=path/to/config.json
+# is passed to the stack as -c config=...; events/sam-env.json sets the
+# table and APP_KEY the functions use.
+SAM_STAGE ?= dev
+SAM_PORT  ?= 3000
+.PHONY: sam-api
+sam-api:
+	@command -v sam >/dev/null || { echo "make sam-api needs the AWS SAM CLI and a running Docker engine" >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make sam-api needs a running Docker engine: sam local runs each function in a container" >&2; exit 1; }
+	$(MAKE) --no-print-directory build
+	$(CDK) synth -q -c stage=$(SAM_STAGE) $(if $(CONFIG),-c config=$(CONFIG))
+	sam local start-api -t cdk.out/FlexiAPI-$(SAM_STAGE).template.json --env-vars events/sam-env.json \
+		--port $(SAM_PORT) --warm-containers EAGER
+
+# LocalStack: the stack (FlexiAPI-local) deployed with cdklocal into the
+# LocalStack of localstack/docker-compose.yml, then the bootstrap-admin hook.
+CDKLOCAL   := npx --yes -p aws-cdk-local@3.0.4 -p aws-cdk@2.1148.1 cdklocal
+LOCALSTACK := docker compose -f localstack/docker-compose.yml
+.PHONY: localstack-deploy
+localstack-deploy:
+	@curl -fsS http://localhost:4566/_localstack/health >/dev/null || { echo "LocalStack is not running: make $(DIST)/flexiapi-admin-linux, then LOCALSTACK_AUTH_TOKEN=... $(LOCALSTACK) up -d --wait (localstack/README.md)" >&2; exit 1; }
+	$(MAKE) --no-print-directory build $(DIST)/flexiapi-admin-linux
+	export AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-test} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-test} \
+		AWS_REGION=$${AWS_REGION:-us-east-1} AWS_DEFAULT_REGION=$${AWS_REGION:-us-east-1}; \
+	$(CDKLOCAL) bootstrap -c stage=local; \
+	$(CDKLOCAL) deploy -c stage=local $(if $(CONFIG),-c config=$(CONFIG)) --require-approval never
+	$(LOCALSTACK) exec localstack /etc/localstack/init/ready.d/30-bootstrap-admin.sh
 
 # ---------------------------------------------------------------- bench
 
