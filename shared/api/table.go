@@ -27,7 +27,7 @@ type node struct {
 	static   map[string]*node
 	variable *node
 	varName  string
-	path     string            // gateway path of this node
+	path     string // gateway path of this node
 	methods  map[string]Route
 }
 
