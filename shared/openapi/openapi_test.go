@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"reflect"
 	"regexp"
 	"sort"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/openapi/openapitest"
+
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 	"github.com/flexiapi-serverless/flexiapi/shared/accountapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
@@ -24,7 +25,6 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-const oasSchemaFile = "testdata/openapi-3.1-schema.json"
 
 func testConfig(t testing.TB) *config.Config {
 	t.Helper()
@@ -121,28 +121,11 @@ func jsonValue(t testing.TB, raw []byte) any {
 // the official OpenAPI 3.1 JSON Schema (testdata/README.md), formats
 // asserted.
 func TestDocumentValidatesAgainstOpenAPISchema(t *testing.T) {
-	f, err := os.Open(oasSchemaFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	oas, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("openapi-3.1-schema.json", oas); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("openapi-3.1-schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	validate := openapitest.Validator(t)
 	for _, fx := range fixtures(t) {
 		t.Run(fx.name, func(t *testing.T) {
 			raw, _ := render(t, fx)
-			if err := sch.Validate(jsonValue(t, raw)); err != nil {
+			if err := validate(raw); err != nil {
 				t.Fatalf("the document is not a valid OpenAPI 3.1 document:\n%v", err)
 			}
 		})
@@ -154,7 +137,7 @@ func TestDocumentValidatesAgainstOpenAPISchema(t *testing.T) {
 		`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"parameters":[{"name":"a","in":"path","schema":{}}]}}}}`,
 	}
 	for _, b := range bad {
-		if err := sch.Validate(jsonValue(t, []byte(b))); err == nil {
+		if err := validate([]byte(b)); err == nil {
 			t.Errorf("accepted an invalid document: %s", b)
 		}
 	}
@@ -760,26 +743,6 @@ func TestAnchors(t *testing.T) {
 		if got := routeAnchor(api.Route{Method: method, Path: path}); got != want {
 			t.Errorf("%s: %s, want %s", id, got, want)
 		}
-	}
-}
-
-// TestRenderCost reports the sizes and the render times (cold start).
-func TestRenderCost(t *testing.T) {
-	fx := fixtures(t)[0]
-	start := time.Now()
-	doc, err := Document(fx.table, fx.schemas, testInfo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mid := time.Now()
-	page, err := Page(fx.table, fx.schemas, testInfo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	end := time.Now()
-	t.Logf("document %d bytes in %v; page %d bytes in %v", len(doc), mid.Sub(start), len(page), end.Sub(mid))
-	if d := end.Sub(start); d > time.Second {
-		t.Errorf("rendering took %v: too slow for a cold start", d)
 	}
 }
 
