@@ -25,7 +25,6 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-
 func testConfig(t testing.TB) *config.Config {
 	t.Helper()
 	env := map[string]string{"APP_KEY": "test-key", "ACCOUNT_BLACKLISTED_USERNAMES": "admin,root"}
