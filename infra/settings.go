@@ -43,6 +43,10 @@ const (
 	CtxThrottleBurst = "throttleBurst"    // API Gateway stage burst limit; default 2000
 	CtxAccessLogs    = "accessLogs"       // true: API Gateway access logs (needs the account's CloudWatch role)
 	CtxSchedule      = "maintenanceSchedule"
+	// CtxExistingTable names a table the stack uses instead of creating
+	// its own (e.g. one restored from a point in time): it must have the
+	// schema of shared/store/schema; the operator manages its settings.
+	CtxExistingTable = "existingTable"
 	// Per program: <name>Memory (MB) and <name>Timeout (seconds), e.g.
 	// accountsMemory=512.
 	ctxMemorySuffix  = "Memory"
@@ -115,6 +119,9 @@ type Settings struct {
 	ThrottleBurst      int
 	AccessLogs         bool
 	Schedule           string
+	// ExistingTable, when set, is the table the functions use; the stack
+	// then creates none.
+	ExistingTable string
 }
 
 // StackName is the CloudFormation stack name of a stage.
@@ -123,7 +130,10 @@ func StackName(stage string) string { return "FlexiAPI-" + stage }
 // Context reads one context value (nil when absent).
 type Context func(key string) any
 
-var stageRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,39}$`)
+var (
+	stageRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,39}$`)
+	tableNameRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+)
 
 // LoadSettings reads the context and the configuration file. cwd is the
 // directory relative paths are tried against after the repository root.
@@ -163,6 +173,10 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	}
 	if rate < 1 || s.ThrottleBurst < 1 {
 		fail("contexts %s and %s must be at least 1", CtxThrottleRate, CtxThrottleBurst)
+	}
+	s.ExistingTable = ctxString(ctx, CtxExistingTable, "")
+	if s.ExistingTable != "" && !tableNameRE.MatchString(s.ExistingTable) {
+		fail("context %s=%q: not a DynamoDB table name", CtxExistingTable, s.ExistingTable)
 	}
 	s.Schedule = ctxString(ctx, CtxSchedule, DefaultSchedule)
 	if !strings.HasPrefix(s.Schedule, "cron(") && !strings.HasPrefix(s.Schedule, "rate(") {

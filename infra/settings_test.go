@@ -68,6 +68,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"memory", map[string]any{"metaMemory": 64}, nil, "metaMemory=64"},
 		{"timeout", map[string]any{"maintenanceTimeout": "1000"}, nil, "maintenanceTimeout=1000"},
 		{"email", map[string]any{"alarmEmail": "ops"}, nil, "alarmEmail"},
+		{"existing table", map[string]any{"existingTable": "no spaces allowed"}, nil, "existingTable"},
 		{"unknown variable", map[string]any{}, map[string]any{"APP_SIP_DOMAN": "x"}, "APP_SIP_DOMAN is not a FlexiAPI variable"},
 		{"table", map[string]any{}, map[string]any{"FLEXIAPI_TABLE": "t"}, "FLEXIAPI_TABLE cannot be configured"},
 		{"clear APP_KEY", map[string]any{}, map[string]any{"APP_KEY": "base64:abc"}, "APP_KEY is a secret"},

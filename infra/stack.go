@@ -84,7 +84,8 @@ var TableAccess = map[string]DynamoAccess{
 type FlexiAPIStack struct {
 	awscdk.Stack
 	Settings   *Settings
-	Table      awsdynamodb.Table
+	// Table is the stack's table, or the existing one it was given.
+	Table      awsdynamodb.ITable
 	Functions  map[string]awslambda.Function
 	LogGroups  map[string]awslogs.LogGroup
 	API        awsapigateway.RestApi
@@ -205,7 +206,10 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	return st, nil
 }
 
-func newTable(stack awscdk.Stack, s *Settings, retain awscdk.RemovalPolicy) awsdynamodb.Table {
+func newTable(stack awscdk.Stack, s *Settings, retain awscdk.RemovalPolicy) awsdynamodb.ITable {
+	if s.ExistingTable != "" {
+		return awsdynamodb.Table_FromTableName(stack, jsii.String("Table"), jsii.String(s.ExistingTable))
+	}
 	str := func(name string) *awsdynamodb.Attribute {
 		return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
 	}
@@ -299,7 +303,7 @@ func (st *FlexiAPIStack) trimRoleDependency(program string) {
 		[]*string{st.Stack.GetLogicalId(cfnPolicy)})
 }
 
-func grantTable(fn awslambda.Function, table awsdynamodb.Table, access DynamoAccess) {
+func grantTable(fn awslambda.Function, table awsdynamodb.ITable, access DynamoAccess) {
 	if len(access.TableActions) > 0 {
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("Table"),
@@ -540,7 +544,24 @@ func (st *FlexiAPIStack) newAlarms() {
 	for _, p := range names {
 		fn := st.Functions[p]
 		opts := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
-		add(constructName(p)+"Errors", "FlexiAPI "+s.Stage+": the "+p+" function failed (Errors >= 1 in 5 minutes)", fn.MetricErrors(opts), 1)
+		if p == Authorizer {
+			// The authorizer answers an unknown or expired API key with the
+			// "Unauthorized" error API Gateway expects, which Lambda counts
+			// in Errors: a client with a stale key would page the operator.
+			// Its real failures are its "authorizer failure" log lines (and
+			// the API's 5XX alarm below catches crashes and timeouts).
+			filter := awslogs.NewMetricFilter(st.Stack, jsii.String("AuthorizerFailureFilter"), &awslogs.MetricFilterProps{
+				LogGroup:        st.LogGroups[p],
+				FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.msg"), jsii.String("="), jsii.String("authorizer failure")),
+				MetricNamespace: jsii.String("FlexiAPI/" + s.Stage),
+				MetricName:      jsii.String("AuthorizerFailures"),
+				MetricValue:     jsii.String("1"),
+			})
+			add(constructName(p)+"Failures", "FlexiAPI "+s.Stage+": the authorizer failed (answered 500) at least once in 5 minutes",
+				filter.Metric(opts), 1)
+		} else {
+			add(constructName(p)+"Errors", "FlexiAPI "+s.Stage+": the "+p+" function failed (Errors >= 1 in 5 minutes)", fn.MetricErrors(opts), 1)
+		}
 		add(constructName(p)+"Throttles", "FlexiAPI "+s.Stage+": the "+p+" function was throttled (Throttles >= 1 in 5 minutes)", fn.MetricThrottles(opts), 1)
 	}
 	add("Api5XX", "FlexiAPI "+s.Stage+": the API answered 5XX (>= 5 in 5 minutes)",

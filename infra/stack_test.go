@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -718,10 +719,23 @@ func TestAlarms(t *testing.T) {
 					}
 				}
 			}
-			want := map[string]bool{"AWS/ApiGateway 5XXError": true}
+			// The authorizer's "Unauthorized" answers are Lambda Errors: its
+			// alarm counts its failure log lines instead.
+			want := map[string]bool{"AWS/ApiGateway 5XXError": true, "FlexiAPI/" + b.stack.Settings.Stage + " AuthorizerFailures": true}
 			for _, prog := range Programs() {
-				want["AWS/Lambda Errors "+b.fnID(prog)] = true
+				if prog != Authorizer {
+					want["AWS/Lambda Errors "+b.fnID(prog)] = true
+				}
 				want["AWS/Lambda Throttles "+b.fnID(prog)] = true
+			}
+			filters := b.json.OfType("AWS::Logs::MetricFilter")
+			if len(filters) != 1 {
+				t.Fatalf("%d metric filters, want the authorizer's", len(filters))
+			}
+			for _, f := range filters {
+				if pat := fmt.Sprint(f.Properties["FilterPattern"]); !strings.Contains(pat, "authorizer failure") {
+					t.Errorf("filter pattern %s", pat)
+				}
 			}
 			got := map[string]bool{}
 			for id, a := range b.json.OfType("AWS::CloudWatch::Alarm") {
@@ -767,5 +781,28 @@ func TestStackNames(t *testing.T) {
 	}
 	if got := *prodStack(t).stack.StackName(); got != "FlexiAPI-prod" {
 		t.Errorf("stack %s", got)
+	}
+}
+
+// TestExistingTable: a table restored from a point in time is put in
+// service with -c existingTable=<name>: the stack creates no table and the
+// functions use, and may only touch, that one.
+func TestExistingTable(t *testing.T) {
+	b := build(t, "existing", map[string]any{CtxStage: "restored", CtxExistingTable: "flexiapi-restored-2026"})
+	if n := len(b.json.OfType("AWS::DynamoDB::Table")); n != 0 {
+		t.Fatalf("%d tables created, want none", n)
+	}
+	for id, fn := range b.json.OfType("AWS::Lambda::Function") {
+		env, _ := fn.Properties["Environment"].(map[string]any)
+		vars, _ := env["Variables"].(map[string]any)
+		if vars["FLEXIAPI_TABLE"] != "flexiapi-restored-2026" {
+			t.Errorf("%s: FLEXIAPI_TABLE %v", id, vars["FLEXIAPI_TABLE"])
+		}
+	}
+	for id, p := range b.json.OfType("AWS::IAM::Policy") {
+		doc, _ := json.Marshal(p.Properties["PolicyDocument"])
+		if strings.Contains(string(doc), "dynamodb:") && !strings.Contains(string(doc), "table/flexiapi-restored-2026") {
+			t.Errorf("%s grants DynamoDB actions on another table: %s", id, doc)
+		}
 	}
 }
