@@ -83,7 +83,7 @@ var TableAccess = map[string]DynamoAccess{
 // FlexiAPIStack is the whole deployment of one stage.
 type FlexiAPIStack struct {
 	awscdk.Stack
-	Settings   *Settings
+	Settings *Settings
 	// Table is the stack's table, or the existing one it was given.
 	Table      awsdynamodb.ITable
 	Functions  map[string]awslambda.Function
