@@ -302,7 +302,7 @@ func (s *Store) ListAccounts(ctx context.Context, domain string, page, perPage i
 }
 
 // accountsByIDs reads accounts in the given order (ids that vanished
-// meanwhile are skipped).
+// meanwhile are skipped), for listings.
 func (s *Store) accountsByIDs(ctx context.Context, ids []int64) ([]*account.Account, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -312,7 +312,9 @@ func (s *Store) accountsByIDs(ctx context.Context, ids []int64) ([]*account.Acco
 		keys[i] = accountKey(id)
 	}
 	found := map[int64]*account.Account{}
-	pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+	// Eventually consistent, like the index the ids come from: half the
+	// units of a strongly consistent page.
+	pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
 	for attempt := 0; len(pending) > 0 && attempt < 8; attempt++ {
 		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: totalCapacity})
 		if err != nil {
