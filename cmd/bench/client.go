@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
+
 	"context"
 	"fmt"
 	"io"
@@ -125,11 +127,11 @@ func (c *apiClient) digestRound(ctx context.Context, method, path, username, dom
 	if len(vs) != 1 {
 		return first, ids, fmt.Errorf("want one WWW-Authenticate field, got %q", vs)
 	}
-	ch, err := parseChallenge(vs[0])
+	ch, err := devstack.ParseChallenge(vs[0])
 	if err != nil {
 		return first, ids, err
 	}
-	h["Authorization"] = digestAnswer(ch, method, path, username, password, newCNonce())
+	h["Authorization"] = devstack.DigestAnswer(ch, method, path, username, password, devstack.NewCNonce(), "00000001")
 	second, err := c.do(ctx, method, path, h, body)
 	if err != nil {
 		return reply{}, ids, err

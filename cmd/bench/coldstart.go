@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -308,7 +307,7 @@ var initTraceRE = regexp.MustCompile(`init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock
 // much of its init is the packages' init() functions (the rest is the
 // runtime's start and main's own set-up before lambda.Start).
 func traceInits(ctx context.Context, t coldTarget, env []string) initTrace {
-	var out syncBuffer
+	var out devstack.LogBuffer
 	f := &localgw.Function{Name: t.name, Path: t.path, Env: append(append([]string(nil), env...), "GODEBUG=inittrace=1"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Output: &out, MaxInstances: 1, Timeout: 30 * time.Second}
 	_, _, err := f.Invoke(ctx, t.body)
@@ -327,21 +326,4 @@ func traceInits(ctx context.Context, t coldTarget, env []string) initTrace {
 		tr.top = tr.top[:2]
 	}
 	return tr
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

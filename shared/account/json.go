@@ -3,7 +3,8 @@ package account
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/jsonw"
 )
 
 // View selects which variant of the account JSON an endpoint answers
@@ -40,9 +41,9 @@ func Render(a *Account, v View, realm *string) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, a.ID, 10)
 	b = appendKey(b, "username")
-	b = appendString(b, a.Username)
+	b = jsonw.AppendString(b, a.Username)
 	b = appendKey(b, "domain")
-	b = appendString(b, a.Domain)
+	b = jsonw.AppendString(b, a.Domain)
 	b = appendKey(b, "email")
 	b = appendOptString(b, a.Email)
 	b = appendKey(b, "activated")
@@ -52,17 +53,17 @@ func Render(a *Account, v View, realm *string) []byte {
 		b = appendOptString(b, a.ConfirmationKey)
 	}
 	b = appendKey(b, "ip_address")
-	b = appendString(b, a.IPAddress)
+	b = jsonw.AppendString(b, a.IPAddress)
 	b = appendKey(b, "user_agent")
-	b = appendString(b, a.UserAgent)
+	b = jsonw.AppendString(b, a.UserAgent)
 	b = appendKey(b, "created_at")
-	b = appendString(b, Timestamp(a.CreatedAt))
+	b = jsonw.AppendString(b, Timestamp(a.CreatedAt))
 	b = appendKey(b, "display_name")
 	b = appendOptString(b, a.DisplayName)
 	b = appendKey(b, "dtmf_protocol")
 	b = appendOptString(b, a.DTMFProtocol)
 	b = appendKey(b, "updated_at")
-	b = appendString(b, Timestamp(a.UpdatedAt))
+	b = jsonw.AppendString(b, Timestamp(a.UpdatedAt))
 	b = appendKey(b, "blocked")
 	b = strconv.AppendBool(b, a.Blocked)
 	b = appendKey(b, "realm")
@@ -71,7 +72,7 @@ func Render(a *Account, v View, realm *string) []byte {
 	b = appendOptString(b, a.Phone)
 	b = appendKey(b, "confirmation_key_expires")
 	if a.ActivationExpiration != nil {
-		b = appendString(b, DateTime(a.ActivationExpiration.Expires))
+		b = jsonw.AppendString(b, DateTime(a.ActivationExpiration.Expires))
 	} else {
 		b = append(b, "null"...)
 	}
@@ -83,9 +84,9 @@ func Render(a *Account, v View, realm *string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, e.Key)
+		b = jsonw.AppendString(b, e.Key)
 		b = append(b, ':')
-		b = appendString(b, e.Value)
+		b = jsonw.AppendString(b, e.Value)
 	}
 	b = append(b, '}')
 	if v == ViewFull || v == ViewWithConfirmationKey {
@@ -96,16 +97,16 @@ func Render(a *Account, v View, realm *string) []byte {
 				b = append(b, ',')
 			}
 			b = append(b, `{"algorithm":`...)
-			b = appendString(b, alg)
+			b = jsonw.AppendString(b, alg)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
 		b = appendKey(b, "admin")
 		if a.Admin != nil {
 			b = append(b, `{"created_at":`...)
-			b = appendString(b, Timestamp(a.Admin.CreatedAt))
+			b = jsonw.AppendString(b, Timestamp(a.Admin.CreatedAt))
 			b = append(b, `,"updated_at":`...)
-			b = appendString(b, Timestamp(a.Admin.UpdatedAt))
+			b = jsonw.AppendString(b, Timestamp(a.Admin.UpdatedAt))
 			b = append(b, '}')
 		} else {
 			b = append(b, "null"...)
@@ -118,11 +119,11 @@ func Render(a *Account, v View, realm *string) []byte {
 		b = append(b, `,"account_id":`...)
 		b = strconv.AppendInt(b, a.ID, 10)
 		b = append(b, `,"expires":`...)
-		b = appendString(b, DateTime(e.Expires))
+		b = jsonw.AppendString(b, DateTime(e.Expires))
 		b = append(b, `,"created_at":`...)
-		b = appendString(b, Timestamp(e.CreatedAt))
+		b = jsonw.AppendString(b, Timestamp(e.CreatedAt))
 		b = append(b, `,"updated_at":`...)
-		b = appendString(b, Timestamp(e.UpdatedAt))
+		b = jsonw.AppendString(b, Timestamp(e.UpdatedAt))
 		b = append(b, '}')
 	} else {
 		b = append(b, "null"...)
@@ -152,57 +153,5 @@ func appendOptString(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendString(b, *s)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes a JSON string; invalid UTF-8 becomes U+FFFD as in
-// encoding/json.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return jsonw.AppendString(b, *s)
 }

@@ -39,3 +39,22 @@ func (p *prefixed) Write(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
+
+// LogBuffer collects log lines written concurrently (the functions' and the
+// gateway's), for tests and benchmarks that read them back.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *LogBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *LogBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

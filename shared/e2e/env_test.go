@@ -1,14 +1,12 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -31,7 +29,7 @@ type env struct {
 	cfg   *config.Config
 	svc   *account.Service
 	vars  map[string]string
-	logs  *syncBuffer
+	logs  *devstack.LogBuffer
 	admin creds
 }
 
@@ -42,29 +40,11 @@ type creds struct {
 	Key      string
 }
 
-// syncBuffer collects the functions' and the gateway's log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // newEnv starts a deployment; vars override the configuration.
 func newEnv(t *testing.T, vars map[string]string) *env {
 	t.Helper()
 	st := testenv.Table(t)
-	e := &env{t: t, st: st, logs: &syncBuffer{}, vars: map[string]string{
+	e := &env{t: t, st: st, logs: &devstack.LogBuffer{}, vars: map[string]string{
 		"APP_KEY":                        "base64:" + auth.Random(32),
 		"APP_SIP_DOMAIN":                 domain,
 		"FLEXIAPI_TABLE":                 st.Table(),

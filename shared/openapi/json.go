@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/jsonw"
 )
 
 // obj is a JSON object that keeps its keys in the order they were added,
@@ -110,61 +111,9 @@ func encode(b *bytes.Buffer, v any) error {
 	return nil
 }
 
-const hexDigits = "0123456789abcdef"
-
-// writeString writes s as a JSON string, as encoding/json does without
-// HTML escaping: quotes, backslashes, control characters, U+2028, U+2029
-// and invalid UTF-8 (as U+FFFD) are escaped.
+// writeString writes s as a JSON string (shared/jsonw).
 func writeString(b *bytes.Buffer, s string) {
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b.WriteString(s[start:i])
-			switch c {
-			case '"', '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\r':
-				b.WriteString(`\r`)
-			case '\t':
-				b.WriteString(`\t`)
-			default:
-				b.WriteString(`\u00`)
-				b.WriteByte(hexDigits[c>>4])
-				b.WriteByte(hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteString(s[start:i])
-			b.WriteString(`\ufffd`)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b.WriteString(s[start:i])
-			b.WriteString(`\u202`)
-			b.WriteByte(hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
+	b.Write(jsonw.AppendString(b.AvailableBuffer(), s))
 }
 
 // strs turns a string slice into a JSON array value.
