@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -249,13 +250,17 @@ func NoUppercase() Rule {
 }
 
 // phonePattern is respect/validation 2.2.4's phone rule rewritten for RE2
-// (fuzz-checked against the original, see the spec §5.1).
-var phonePattern = regexp.MustCompile(`^\+?\d{0,3} ?(?:\(\d{1,3}\) ?(?:\d{3,5}[. -]?\d{4}|(?:\d{2}[. -]?){4})|[. -]?(?:\d{1,3}[. -]*)?(?:\d{3,5}[. -]?\d{4}|(?:\d{2}[. -]?){4}))$`)
+// (fuzz-checked against the original, see the spec §5.1). Compiled on
+// first use: every function imports this package, few create accounts,
+// and each cold start would pay the compilation.
+var phonePattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\+?\d{0,3} ?(?:\(\d{1,3}\) ?(?:\d{3,5}[. -]?\d{4}|(?:\d{2}[. -]?){4})|[. -]?(?:\d{1,3}[. -]*)?(?:\d{3,5}[. -]?\d{4}|(?:\d{2}[. -]?){4}))$`)
+})
 
 // IsPhoneNumber reports whether FlexiAPI would take the value for a phone
 // number: it starts with "+" or matches the phone pattern.
 func IsPhoneNumber(s string) bool {
-	return strings.HasPrefix(s, "+") || phonePattern.MatchString(s)
+	return strings.HasPrefix(s, "+") || phonePattern().MatchString(s)
 }
 
 // NotPhoneNumber is FlexiAPI's IsNotPhoneNumber rule.
