@@ -6,7 +6,7 @@ package api
 //
 // Paths use FlexiAPI's documented parameter names. Rows are in the order of
 // FlexiAPI's documentation (../shared/spec/api-doc.md).
-var Routes = MustTable([]Route{
+var Routes = LazyTable([]Route{
 	// Ping and the API's own documentation.
 	{Method: "GET", Path: "/api/ping", Group: GroupMeta, Access: Public, Handler: "Ping",
 		Tag: "Ping", Summary: "Returns `pong`.", Status: 200, Response: "text"},

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Table is a validated route table with its API Gateway view.
@@ -16,6 +17,10 @@ import (
 // each variable takes the first name declared at that position. Events carry
 // the gateway spelling; the router renames parameters back.
 type Table struct {
+	// pending holds the rows of a lazily built table (LazyTable) until
+	// its first use.
+	once     sync.Once
+	pending  []Route
 	routes   []Route
 	gwPath   map[string]string // Route.ID() → gateway path
 	byGW     map[string]Route  // method + " " + gateway path → route
@@ -55,6 +60,29 @@ func MustTable(routes []Route) *Table {
 	if err != nil {
 		panic(err)
 	}
+	return t
+}
+
+// LazyTable is a package-level table built on its first use, not at
+// package initialisation: every function imports this package, and the
+// authorizer and the maintenance function never route, so their cold
+// starts need not pay for the tree. An invalid table panics on first use
+// (the table tests build it).
+func LazyTable(routes []Route) *Table {
+	t := &Table{pending: routes}
+	return t
+}
+
+// ready builds a lazy table once.
+func (t *Table) ready() *Table {
+	t.once.Do(func() {
+		if t.pending == nil {
+			return
+		}
+		built := MustTable(t.pending)
+		t.gwPath, t.byGW, t.root, t.varNames, t.routes = built.gwPath, built.byGW, built.root, built.varNames, built.routes
+		t.pending = nil
+	})
 	return t
 }
 
@@ -124,10 +152,11 @@ func (t *Table) add(r Route) error {
 }
 
 // Routes returns the routes in declaration order.
-func (t *Table) Routes() []Route { return append([]Route(nil), t.routes...) }
+func (t *Table) Routes() []Route { return append([]Route(nil), t.ready().routes...) }
 
 // Group returns the routes served by one Lambda group.
 func (t *Table) Group(group string) []Route {
+	t.ready()
 	var out []Route
 	for _, r := range t.routes {
 		if r.Group == group {
@@ -138,11 +167,12 @@ func (t *Table) Group(group string) []Route {
 }
 
 // GatewayPath is the API Gateway resource path of a route.
-func (t *Table) GatewayPath(r Route) string { return t.gwPath[r.ID()] }
+func (t *Table) GatewayPath(r Route) string { return t.ready().gwPath[r.ID()] }
 
 // ByGateway finds a route from an API Gateway event's resource and method.
 // HEAD finds the GET route.
 func (t *Table) ByGateway(method, resource string) (Route, bool) {
+	t.ready()
 	if method == "HEAD" {
 		method = "GET"
 	}
@@ -153,6 +183,7 @@ func (t *Table) ByGateway(method, resource string) (Route, bool) {
 // Resources lists every gateway resource path that has at least one method,
 // sorted, with the methods each one serves (HEAD included where GET is).
 func (t *Table) Resources() map[string][]string {
+	t.ready()
 	out := map[string][]string{}
 	var walk func(n *node)
 	walk = func(n *node) {
@@ -216,6 +247,7 @@ func (e *MatchError) Error() string {
 // over a variable, with backtracking. Path parameters are percent-decoded.
 // A trailing slash is ignored.
 func (t *Table) Match(method, rawPath string) (Match, *MatchError) {
+	t.ready()
 	segs := Segments(rawPath)
 	decoded := make([]string, len(segs))
 	for i, s := range segs {
@@ -282,6 +314,7 @@ func pathParamNames(gwPath string) []string {
 // RouteParams renames gateway path parameters (event.pathParameters) to the
 // route's documented names.
 func (t *Table) RouteParams(r Route, gatewayParams map[string]string) map[string]string {
+	t.ready()
 	out := map[string]string{}
 	gwNames := pathParamNames(t.GatewayPath(r))
 	names := r.ParamNames()
@@ -295,6 +328,7 @@ func (t *Table) RouteParams(r Route, gatewayParams map[string]string) map[string
 
 // SortedResources returns the gateway resource paths in a stable order.
 func (t *Table) SortedResources() []string {
+	t.ready()
 	res := t.Resources()
 	out := make([]string, 0, len(res))
 	for p := range res {
