@@ -3,6 +3,7 @@ package api
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // GatewayResponse is an API Gateway gateway response of the stack: what
@@ -69,7 +70,10 @@ func GatewayResponseFor(typ string) (GatewayResponse, bool) {
 	return GatewayResponse{}, false
 }
 
-var ctxVar = regexp.MustCompile(`\$context\.(authorizer\.[A-Za-z0-9_]+|error\.messageString)`)
+// ctxVar is compiled on first use: only the local gateway renders.
+var ctxVar = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$context\.(authorizer\.[A-Za-z0-9_]+|error\.messageString)`)
+})
 
 // Render produces the status, headers and body API Gateway would send for
 // this gateway response, given the authorizer context and the error message
@@ -92,7 +96,7 @@ func (g GatewayResponse) Render(authorizer map[string]string, errorMessage strin
 			headers[name] = v
 		}
 	}
-	body := ctxVar.ReplaceAllStringFunc(g.Template, func(m string) string {
+	body := ctxVar().ReplaceAllStringFunc(g.Template, func(m string) string {
 		key := strings.TrimPrefix(m, "$context.")
 		if key == "error.messageString" {
 			return jsonQuote(errorMessage)
