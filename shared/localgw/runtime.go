@@ -163,15 +163,7 @@ func (f *Function) acquire(ctx context.Context) (*instance, error) {
 			f.total++
 			f.starting.Add(1)
 			f.mu.Unlock()
-			inst, err := f.start()
-			if err != nil {
-				f.mu.Lock()
-				f.total--
-				f.broadcast()
-				f.mu.Unlock()
-				return nil, err
-			}
-			return inst, nil
+			return f.startCounted()
 		}
 		wake := f.wake
 		f.mu.Unlock()
@@ -275,12 +267,8 @@ func (f *Function) Prewarm(ctx context.Context, n int) error {
 		f.total++
 		f.starting.Add(1)
 		f.mu.Unlock()
-		inst, err := f.start()
+		inst, err := f.startCounted()
 		if err != nil {
-			f.mu.Lock()
-			f.total--
-			f.broadcast()
-			f.mu.Unlock()
 			errs = append(errs, err)
 			break
 		}
@@ -322,3 +310,17 @@ func (f *Function) Close() error {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// startCounted starts an instance already counted in f.total (without the
+// lock held), and uncounts it if it fails to start.
+func (f *Function) startCounted() (*instance, error) {
+	inst, err := f.start()
+	if err != nil {
+		f.mu.Lock()
+		f.total--
+		f.broadcast()
+		f.mu.Unlock()
+		return nil, err
+	}
+	return inst, nil
+}
