@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
@@ -120,4 +122,39 @@ func TestClearUnconfirmed(t *testing.T) {
 	}
 	// A bulk delete leaves no tombstone: the username is free again.
 	create("oldpending", "sip.example.org", true, 0)
+}
+
+// TestConcurrentKeyRefresh: refreshes racing on one account all succeed
+// (a lost race is retried from a fresh read), and exactly one key is left.
+func TestConcurrentKeyRefresh(t *testing.T) {
+	st := testenv.Table(t)
+	svc := account.NewService(st, cfg(t, nil))
+	a, _, err := svc.EnsureAdmin(context.Background(), "racer", "sip.example.org", "secret1", "SHA-256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 4) // at most 3 lost races each: within retryChanged's attempts
+	errs := make([]error, len(keys))
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			keys[i], errs[i] = svc.RefreshAPIKey(context.Background(), a.ID)
+		}(i)
+	}
+	wg.Wait()
+	valid := 0
+	for i, k := range keys {
+		if errs[i] != nil {
+			t.Fatalf("refresh %d: %v", i, errs[i])
+		}
+		if _, err := st.APIKey(context.Background(), auth.HashAPIKey(k)); err == nil {
+			valid++
+		}
+	}
+	final, _ := st.AccountByID(context.Background(), a.ID)
+	if valid != 1 || final.APIKeyHash == "" {
+		t.Fatalf("%d valid keys, account names %q; want exactly one", valid, final.APIKeyHash)
+	}
 }

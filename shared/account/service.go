@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
@@ -142,23 +143,44 @@ func (s *Service) List(ctx context.Context, scope string, page int) ([]*Account,
 // Delete removes an account (admin): FlexiAPI writes a tombstone so the
 // username cannot be registered again until it is purged.
 func (s *Service) Delete(ctx context.Context, id int64, scope string) error {
-	a, err := s.Get(ctx, id, scope)
-	if err != nil {
-		return err
-	}
-	now := s.Now()
-	var expiry time.Time
-	if s.cfg.TombstoneRetention > 0 {
-		expiry = now.Add(s.cfg.TombstoneRetention)
-	}
-	return s.store.DeleteAccount(ctx, a, true, now, expiry)
+	return retryChanged(func() error {
+		a, err := s.Get(ctx, id, scope)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		var expiry time.Time
+		if s.cfg.TombstoneRetention > 0 {
+			expiry = now.Add(s.cfg.TombstoneRetention)
+		}
+		return s.store.DeleteAccount(ctx, a, true, now, expiry)
+	})
 }
 
 // SetFlags activates, deactivates, blocks or unblocks an account (admin).
 func (s *Service) SetFlags(ctx context.Context, id int64, scope string, activated, blocked *bool) (*Account, error) {
-	a, err := s.Get(ctx, id, scope)
-	if err != nil {
-		return nil, err
+	var out *Account
+	err := retryChanged(func() error {
+		a, err := s.Get(ctx, id, scope)
+		if err != nil {
+			return err
+		}
+		out, err = s.store.SetAccountFlags(ctx, a, activated, blocked, s.Now())
+		return err
+	})
+	return out, err
+}
+
+// retryChanged re-runs a read-then-conditional-write when another request
+// changed the account in between (ErrAlreadyChanged): the store's
+// conditions keep the copies authentication reads in step, so a lost race
+// is retried from a fresh read rather than answered with an error.
+func retryChanged(f func() error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = f(); !errors.Is(err, ErrAlreadyChanged) {
+			return err
+		}
 	}
-	return s.store.SetAccountFlags(ctx, a, activated, blocked, s.Now())
+	return err
 }

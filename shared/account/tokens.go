@@ -18,17 +18,16 @@ var (
 // RefreshAPIKey gives the account a new API key (Random(40)) and returns
 // it; the previous key, even the one of this request, stops working.
 func (s *Service) RefreshAPIKey(ctx context.Context, accountID int64) (string, error) {
-	a, err := s.store.AccountByID(ctx, accountID)
-	if err != nil {
-		return "", err
-	}
-	return s.replaceAPIKey(ctx, a)
-}
-
-func (s *Service) replaceAPIKey(ctx context.Context, a *Account) (string, error) {
 	key := auth.NewAPIKey()
-	now := s.Now()
-	if err := s.store.ReplaceAPIKey(ctx, a, auth.HashAPIKey(key), now, now.Add(s.cfg.APIKeyExpiration)); err != nil {
+	err := retryChanged(func() error {
+		a, err := s.store.AccountByID(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		return s.store.ReplaceAPIKey(ctx, a, auth.HashAPIKey(key), now, now.Add(s.cfg.APIKeyExpiration))
+	})
+	if err != nil {
 		return "", err
 	}
 	return key, nil
@@ -98,9 +97,5 @@ func (s *Service) APIKeyFromAuthToken(ctx context.Context, token string) (string
 	if err := s.store.ConsumeAuthToken(ctx, token); err != nil {
 		return "", err
 	}
-	a, err := s.store.AccountByID(ctx, t.AccountID)
-	if err != nil {
-		return "", err
-	}
-	return s.replaceAPIKey(ctx, a)
+	return s.RefreshAPIKey(ctx, t.AccountID)
 }
