@@ -17,7 +17,7 @@ LINPHONE_SRC := $(SHARED)/tools/linphone-client
 CDK        := npx --yes --prefer-offline aws-cdk@2.1148.1
 STAGE      ?= dev
 DIST       := dist
-APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl
+APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester
 
 export GOFLAGS := -buildvcs=false
 

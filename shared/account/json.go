@@ -128,10 +128,13 @@ func Render(a *Account, v View, realm *string) []byte {
 	} else {
 		b = append(b, "null"...)
 	}
-	// Email change codes, types and actions come with the endpoints that
-	// write them; until then every account has none.
-	b = append(b, `,"email_change_code":null,"types":[],"actions":[]}`...)
-	return b
+	b = appendKey(b, "email_change_code")
+	b = append(b, "null"...)
+	b = appendKey(b, "types")
+	b = append(b, "[]"...)
+	b = appendKey(b, "actions")
+	b = append(b, "[]"...)
+	return append(b, '}')
 }
 
 // RenderInfo is the public GET /accounts/{sip}/info answer.

@@ -9,8 +9,13 @@ import (
 )
 
 // Store is what the accounts domain needs from storage. The DynamoDB
-// implementation is shared/store.
+// implementation is shared/store. Each area adds its methods in its own
+// interface, in its own file (creationStore, selfStore, adminStore).
 type Store interface {
+	creationStore
+	selfStore
+	adminStore
+
 	// NextAccountID allocates an integer id from an atomic counter.
 	NextAccountID(ctx context.Context) (int64, error)
 	// CreateAccount writes the account and its uniqueness markers
@@ -59,11 +64,20 @@ type Service struct {
 	store Store
 	cfg   *config.Config
 	now   func() time.Time
+	deps  Deps
 }
 
 // NewService builds the accounts domain on a store.
 func NewService(store Store, cfg *config.Config) *Service {
 	return &Service{store: store, cfg: cfg, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithDeps gives the service its side channels (SMS, email, push, the
+// device registrar). The mains build them; a nil channel is not configured.
+func (s *Service) WithDeps(d Deps) *Service {
+	c := *s
+	c.deps = d
+	return &c
 }
 
 // WithClock replaces the clock (tests).

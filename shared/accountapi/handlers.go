@@ -14,9 +14,16 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
-// Schemas are the request bodies of the accounts group.
+// Schemas are the request bodies of the accounts group: one part per
+// area, each in its own file.
 func Schemas(cfg *config.Config) api.Schemas {
-	return api.Schemas{"account.create": account.CreateSchema(cfg)}
+	out := api.Schemas{"account.create": account.CreateSchema(cfg)}
+	for _, part := range []api.Schemas{creationSchemas(cfg), selfSchemas(cfg), adminSchemas(cfg)} {
+		for name, s := range part {
+			out[name] = s
+		}
+	}
+	return out
 }
 
 type handlers struct {
@@ -27,7 +34,7 @@ type handlers struct {
 // Handlers maps the accounts group's handler names (route table) to code.
 func Handlers(svc *account.Service) map[string]api.Handler {
 	h := handlers{svc: svc, cfg: svc.Config()}
-	return map[string]api.Handler{
+	out := map[string]api.Handler{
 		"AccountMe":           h.me,
 		"AccountCreate":       h.create,
 		"AccountIndex":        h.index,
@@ -42,6 +49,15 @@ func Handlers(svc *account.Service) map[string]api.Handler {
 		"AuthTokenCreate":     h.authTokenCreate,
 		"AuthTokenAttach":     h.authTokenAttach,
 	}
+	// One part per area, each in its own file: creation flows
+	// (creation.go), the authenticated account's own endpoints (self.go),
+	// the admin endpoints (admin.go).
+	for _, part := range []map[string]api.Handler{h.creationHandlers(), h.selfHandlers(), h.adminHandlers()} {
+		for name, fn := range part {
+			out[name] = fn
+		}
+	}
+	return out
 }
 
 func ptr(b bool) *bool { return &b }

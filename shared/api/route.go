@@ -25,8 +25,9 @@ func (a Access) Protected() bool { return a == User || a == Admin }
 // Lambda groups: one function per group. The authorizer is not a group: it
 // is attached to every protected route.
 const (
-	GroupMeta     = "meta"
-	GroupAccounts = "accounts"
+	GroupMeta      = "meta"
+	GroupAccounts  = "accounts"
+	GroupResources = "resources"
 )
 
 // Groups lists every endpoint group, in deployment order.
