@@ -1,0 +1,25 @@
+// Package notify implements the accounts domain's side channels on AWS:
+// SMS through SNS (Publish to a phone number), email through SES v2 and
+// account-creation push through SNS mobile push. Clients are built on
+// first use, so a function that never sends pays nothing at cold start.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+)
+
+// awsConfig loads the standard AWS configuration (region, credentials,
+// AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SESV2 locally) once per process,
+// on the first send, and shares it between the channels.
+var awsConfig = sync.OnceValues(func() (aws.Config, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg, nil
+})
