@@ -3,6 +3,7 @@ package authn
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
@@ -49,6 +50,11 @@ func (a *Authenticator) byDigest(ctx context.Context, r Request) (Decision, erro
 	from := r.Header.Get("From")
 	id, err := auth.ParseFrom(from)
 	switch {
+	case errors.Is(err, auth.ErrFromMissing) && !strings.HasPrefix(r.Path, "/api/"):
+		// The web routes (/contacts/vcard…, /provisioning/me) answer a
+		// request without credentials 401 JSON, no challenge (D23).
+		return Decision{Effect: Deny, PrincipalID: "anonymous", Context: map[string]string{api.CtxMessage: MsgUnauthenticated},
+			Method: "digest", Reason: MsgUnauthenticated}, nil
 	case errors.Is(err, auth.ErrFromMissing):
 		return allowError(api.InvalidField("from", "The from field is required."), "digest"), nil
 	case err != nil:

@@ -59,7 +59,15 @@ var shapes = map[string]shape{
 	"text":                       {desc: "A bare string (Laravel answers strings as `text/html`).", media: mediaHTML, schema: obj{{"type", "string"}}},
 	"empty":                      {desc: "An empty body."},
 	"html":                       {desc: "An HTML page.", media: mediaHTML, schema: obj{{"type", "string"}}},
+	"xml":                        {desc: "The Linphone provisioning document (lpconfig XML).", media: "application/xml", schema: obj{{"type", "string"}}},
+	"vcard":                      {desc: "vCard 4.0 cards (RFC 6350).", media: "text/vcard", schema: obj{{"type", "string"}}},
+	"png":                        {desc: "A PNG image.", media: "image/png", schema: obj{{"type", "string"}, {"contentMediaType", "image/png"}}},
 	"OpenAPI":                    {desc: "This OpenAPI 3.1 document.", media: mediaJSON, schema: obj{{"type", "object"}, {"description", "An OpenAPI 3.1 document."}}},
+	"StatisticsMessageDevice":    {desc: "The recipient device row.", media: mediaJSON, component: "StatisticsMessageDevice"},
+	"StatisticsCallDevice":       {desc: "The callee device row.", media: mediaJSON, component: "StatisticsCallDevice"},
+	"StatisticsCall":             {desc: "The call.", media: mediaJSON, component: "StatisticsCall"},
+	"StatisticsCounts":           {desc: "The counts per bucket.", media: mediaJSON, component: "StatisticsCounts"},
+	"csv":                        {desc: "A page of CSV (header row first).", media: "text/csv", schema: obj{{"type", "string"}}},
 }
 
 // ResponseShapes lists the Route.Response names the documentation knows.
@@ -381,6 +389,9 @@ func (m *model) operation(e *endpoint) obj {
 	op.set("operationId", e.Handler)
 	if e.Deprecated {
 		op.set("deprecated", true)
+	}
+	if e.Addition {
+		op.set("x-addition", true)
 	}
 	var params []any
 	for _, name := range e.ParamNames() {
