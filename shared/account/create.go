@@ -76,7 +76,7 @@ func CreateSchema(cfg *config.Config) validate.Schema {
 			{Name: "email", Type: "string", Desc: "an email", Rules: emailRules(cfg)},
 			{Name: "dtmf_protocol", Type: "string", Desc: "DTMF protocol", Rules: []validate.Rule{validate.Nullable(), validate.In(DTMFProtocols...)}},
 			{Name: "phone", Type: "string", Desc: "a phone number (alias)", Rules: phoneRules()},
-			{Name: "dictionary", Type: "object", Desc: "string keys and values attached to the account", Rules: []validate.Rule{validate.Dictionary()}},
+			{Name: "dictionary", Type: "object", Desc: "string keys and values attached to the account", Rules: []validate.Rule{validate.Dictionary(), dictionaryBounds()}},
 			{Name: "domain", Type: "string", Desc: "only honoured when APP_ADMINS_MANAGE_MULTI_DOMAINS is true", Rules: []validate.Rule{validate.Nullable(), validate.Scalar(), validate.Max(maxDomain), validate.WithoutSpaces()}},
 			{Name: "display_name", Type: "string", Desc: "display name", Rules: []validate.Rule{validate.Nullable(), validate.Scalar(), validate.Max(maxDisplayName)}},
 		},

@@ -167,7 +167,7 @@ func (s *Service) Delete(ctx context.Context, id int64, scope string) error {
 		if s.cfg.TombstoneRetention > 0 {
 			expiry = now.Add(s.cfg.TombstoneRetention)
 		}
-		return s.store.DeleteAccount(ctx, a, true, now, expiry)
+		return s.store.DeleteAccountAsAdmin(ctx, a, now, expiry)
 	})
 }
 

@@ -221,7 +221,7 @@ func (s *Store) UsernameInAnyDomain(ctx context.Context, username string) (bool,
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pfxSIP + username)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pkValue(pfxSIP + username))},
 		Limit:                     aws.Int32(1),
 		Select:                    types.SelectCount,
 		ReturnConsumedCapacity:    totalCapacity,
@@ -363,48 +363,11 @@ func (s *Store) accountCount(ctx context.Context, domain string) (int, error) {
 // ownedBy lets a marker be deleted only if it still belongs to the account.
 const ownedBy = "attribute_not_exists(PK) OR account_id = :id"
 
-// DeleteAccount removes an account and everything keyed on it, and writes
-// the tombstone (unless tombstone is false), in one transaction.
+// DeleteAccount removes an account and everything it owns, and writes the
+// tombstone (unless tombstone is false): self-deletion and the
+// unconfirmed-account clean-up. See admin_delete.go.
 func (s *Store) DeleteAccount(ctx context.Context, a *account.Account, tombstone bool, now, tombstoneExpiry time.Time) error {
-	id := map[string]types.AttributeValue{":id": num(a.ID)}
-	tomb := merge(tombstoneKey(a.Username, a.Domain), map[string]types.AttributeValue{
-		"type": str("tombstone"), "username": str(a.Username), "domain": str(a.Domain), "created_at": timeAttr(now),
-	})
-	if !tombstoneExpiry.IsZero() {
-		tomb[schema.TTLAttribute] = num(tombstoneExpiry.Unix())
-	}
-	items := []types.TransactWriteItem{
-		del(s.table, accountKey(a.ID), "attribute_exists(PK)", nil),
-		del(s.table, sipKey(a.Username, a.Domain), ownedBy, id),
-		s.countUpdate(a.Domain, -1),
-	}
-	if tombstone {
-		items = append(items, put(s.table, tomb, "", nil))
-	}
-	if a.Email != nil {
-		items = append(items, del(s.table, emailKey(*a.Email), ownedBy, id))
-	}
-	if a.Phone != nil {
-		items = append(items, del(s.table, phoneKey(*a.Phone), ownedBy, id))
-	}
-	if a.ProvisioningToken != nil {
-		items = append(items, del(s.table, provTokenKey(*a.ProvisioningToken), ownedBy, id))
-	}
-	if a.APIKeyHash != "" {
-		items = append(items, del(s.table, apiKeyKey(a.APIKeyHash), ownedBy, id))
-	}
-	err := s.transact(ctx, items)
-	var c *cancelled
-	if errors.As(err, &c) {
-		if c.index == 0 {
-			return account.ErrNotFound
-		}
-		return fmt.Errorf("delete account %d: %w", a.ID, account.ErrAlreadyChanged)
-	}
-	if err != nil {
-		return fmt.Errorf("delete account %d: %w", a.ID, err)
-	}
-	return nil
+	return s.deleteAccount(ctx, a, deletion{tombstone: tombstone, now: now, tombstoneExpiry: tombstoneExpiry})
 }
 
 // SetAccountFlags updates activated/blocked on the account and blocked on

@@ -49,7 +49,7 @@ func (s *Store) CardByEmail(ctx context.Context, email string) (*authn.Card, err
 		TableName:                 &s.table,
 		IndexName:                 aws.String("GSI3"),
 		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pfxEmail + strings.ToLower(email))},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pkValue(pfxEmail + strings.ToLower(email)))},
 		Limit:                     aws.Int32(1),
 		ReturnConsumedCapacity:    totalCapacity,
 	})

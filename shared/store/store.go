@@ -69,8 +69,11 @@ const (
 	allAccounts    = "ACCOUNTS"
 )
 
+// key builds an item key. Every key goes through keyPart (bounds.go): a
+// client string past DynamoDB's key limits names no item instead of
+// failing the request.
 func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{schema.PartitionKey: str(pk), schema.SortKey: str(sk)}
+	return map[string]types.AttributeValue{schema.PartitionKey: str(keyPart(pk, maxPartitionKey)), schema.SortKey: str(keyPart(sk, maxSortKey))}
 }
 
 // padID makes ids sort as numbers in sort keys.
