@@ -27,7 +27,7 @@ func (r boundsRule) Check(c validate.Context, v any, _ bool) string { return r.c
 
 // dictionaryBounds runs after validate.Dictionary (which checks the shape).
 func dictionaryBounds() validate.Rule {
-	return boundsRule{fmt.Sprintf("max:%d entries, keys and values max:%d", maxDictionaryEntries, maxDictionaryText),
+	return boundsRule{fmt.Sprintf("dictionary_bounds:at most %d entries, keys and values at most %d characters", maxDictionaryEntries, maxDictionaryText),
 		func(c validate.Context, v any) string {
 			m, ok := v.(map[string]any)
 			if !ok {
