@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// functionUnits returns the capacity units of the last request the
+// accounts function logged for a route ("PUT /api/accounts/{id}").
+func functionUnits(t *testing.T, e *env, route string) (read, write float64) {
+	t.Helper()
+	for i := 0; i < 50; i++ {
+		found := false
+		sc := bufio.NewScanner(strings.NewReader(e.logs.String()))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			j := strings.IndexByte(line, '{')
+			if j < 0 || !strings.Contains(line, `"component":"accounts"`) {
+				continue
+			}
+			var m struct {
+				Method string  `json:"method"`
+				Route  string  `json:"route"`
+				Msg    string  `json:"msg"`
+				RCU    float64 `json:"rcu"`
+				WCU    float64 `json:"wcu"`
+			}
+			if json.Unmarshal([]byte(line[j:]), &m) != nil || m.Method+" "+m.Route != route || m.Msg != "request" {
+				continue
+			}
+			read, write, found = m.RCU, m.WCU, true
+		}
+		if found {
+			return read, write
+		}
+		time.Sleep(20 * time.Millisecond) // function logs may lag the answer
+	}
+	t.Fatalf("no request line for %s", route)
+	return 0, 0
+}
+
+// TestAdminAccountsCapacity measures the function units of the admin
+// account routes (DynamoDB Local's accounting; docs/access-patterns.md).
+func TestAdminAccountsCapacity(t *testing.T) {
+	e := newEnv(t, map[string]string{"ACCOUNT_EMAIL_UNIQUE": "true"})
+	id := idOf(t, e.create(`{"username":"measured","algorithm":"SHA-256","password":"123456","email":"m@example.org","phone":"+3312"}`))
+	path := fmt.Sprintf("/api/accounts/%d", id)
+	cases := []struct {
+		name, method, path, route, body string
+		read, write                     float64
+	}{
+		{"update, same identity and markers", "PUT", path, "PUT /api/accounts/{id}",
+			`{"username":"measured","algorithm":"SHA-256","password":"123456","email":"m@example.org","phone":"+3312"}`, 2, 4},
+		{"update, renamed with new email and phone", "PUT", path, "PUT /api/accounts/{id}",
+			`{"username":"measured2","algorithm":"SHA-256","password":"123456","email":"m2@example.org","phone":"+3313"}`, 2, 16},
+		{"search", "GET", "/api/accounts/measured2@" + domain + "/search", "GET /api/accounts/{sip}/search", "", 2, 0},
+		{"search by email", "GET", "/api/accounts/m2@example.org/search-by-email", "GET /api/accounts/{email}/search-by-email", "", 1.5, 0},
+		{"delete", "DELETE", path, "DELETE /api/accounts/{id}", "", 1, 24},
+	}
+	for _, c := range cases {
+		r := e.asAdmin(c.method, c.path, c.body)
+		expect(t, r, 200)
+		read, write := functionUnits(t, e, c.route)
+		t.Logf("%s: %.1f RCU, %.1f WCU", c.name, read, write)
+		if read != c.read || write != c.write {
+			t.Errorf("%s: %.1f RCU, %.1f WCU; measured before: %.1f RCU, %.1f WCU (update docs/access-patterns.md if this changed on purpose)",
+				c.name, read, write, c.read, c.write)
+		}
+	}
+}
