@@ -354,3 +354,36 @@ func TestApiAccountTest_testDelete(t *testing.T) {
 	}
 	expect(t, e.asAdmin("GET", fmt.Sprintf("/api/accounts/%d", id), ""), 404)
 }
+
+// The §5 rules of admin creation not covered by the slice's tests, with
+// FlexiAPI's messages (and ours for the bounds), each writing nothing.
+func TestAdminCreateValidation(t *testing.T) {
+	e := newEnv(t, map[string]string{"APP_ALLOW_PHONE_NUMBER_USERNAME_ADMIN_API": "true"})
+	expect(t, e.create(`{"username":"+3361111","algorithm":"SHA-256","password":"123456"}`), 200)
+	manyEntries := make([]string, 101)
+	for i := range manyEntries {
+		manyEntries[i] = fmt.Sprintf(`"k%d":"v"`, i)
+	}
+	before := e.snapshot()
+	for _, c := range []struct{ body, field, msg string }{
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","phone":"+33 6 11"}`, "phone", "The phone contains spaces"},
+		// A phone that is a username in any domain (FlexiAPI's check on creation).
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","phone":"+3361111"}`, "phone", "The phone has already been taken."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","phone":["+33"]}`, "phone", "The phone must be a string."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","email":"a@b@c"}`, "email", "The email must be a valid email address."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","email":"` + strings.Repeat("e", 250) + `@x.org"}`, "email", "The email must not be greater than 254 characters."},
+		{`{"username":"` + strings.Repeat("u", 65) + `","algorithm":"SHA-256","password":"123456"}`, "username", "The username must not be greater than 64 characters."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","display_name":"` + strings.Repeat("n", 256) + `"}`, "display_name", "The display name must not be greater than 255 characters."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","domain":"a b"}`, "domain", "The domain contains spaces"},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","dictionary":{` + strings.Join(manyEntries, ",") + `}}`, "dictionary", "The dictionary must not have more than 100 items."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","dictionary":{"k":"` + strings.Repeat("v", 256) + `"}}`, "dictionary", "The dictionary keys and values must not be greater than 255 characters."},
+		{`{"username":"validname","algorithm":"SHA-256","password":"123456","confirmation_key_expires":"2040-12-12T12:12:12Z"}`, "confirmation_key_expires", "The confirmation key expires does not match the format Y-m-d H:i:s."},
+	} {
+		r := e.create(c.body)
+		expect(t, r, 422)
+		if got := firstError(t, r, c.field); got != c.msg {
+			t.Errorf("%.80s: %s %q, want %q", c.body, c.field, got, c.msg)
+		}
+	}
+	e.expectUnchanged(before)
+}
