@@ -116,7 +116,7 @@ func execute(args []string) (int, error) {
 		return 1, err
 	}
 	defer stack.Close()
-	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s, SES emulator %s, moto (SNS) %s\n", stack.DynamoDB, stack.SES, stack.SNS)
+	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s, SES emulator %s, moto (SNS) %s, redis-server (registrar) %s\n", stack.DynamoDB, stack.SES, stack.SNS, stack.Redis)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), stack.Env()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -168,7 +168,10 @@ func run() error {
 		DynamoDBPort: envInt("DYNAMODB_PORT", 8000),
 		SESPort:      envInt("SES_PORT", 8005),
 		SNSPort:      envInt("SNS_PORT", 5000),
-		DynamoDBDir:  filepath.Join(localDir, "dynamodb-data"),
+		RedisPort:    envInt("REDIS_PORT", 6380),
+		// A configured registrar (a real Flexisip's Redis) replaces ours.
+		NoRedis:     os.Getenv("FLEXISIP_REDIS_URL") != "",
+		DynamoDBDir: filepath.Join(localDir, "dynamodb-data"),
 	})
 	if err != nil {
 		return err
@@ -185,6 +188,10 @@ func run() error {
 		return err
 	}
 	if _, err := store.EnsureTable(ctx, st.Client(), cfg.TableName); err != nil {
+		return err
+	}
+	// The push platform applications the configuration names (D18).
+	if err := devstack.EnsurePushApplications(ctx, stack.SNS, cfg.PushApps); err != nil {
 		return err
 	}
 	admin, err := bootstrapAdmin(ctx, account.NewService(st, cfg), cfg)
@@ -213,7 +220,7 @@ func run() error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS}
+	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis}
 	if err := writeJSON(filepath.Join(localDir, "endpoints.json"), endpoints); err != nil {
 		return err
 	}

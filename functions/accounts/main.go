@@ -13,6 +13,8 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+	"github.com/flexiapi-serverless/flexiapi/shared/notify"
+	"github.com/flexiapi-serverless/flexiapi/shared/registrar"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 )
 
@@ -24,7 +26,12 @@ func main() {
 		log.Error("store", "error", err.Error())
 		panic(err)
 	}
-	svc := account.NewService(st, cfg)
+	svc := account.NewService(st, cfg).WithDeps(account.Deps{
+		SMS:     notify.NewSMS(),
+		Mail:    notify.NewMail(cfg.MailFromAddress, cfg.MailFromName),
+		Devices: registrar.FromURL(cfg.FlexisipRedisURL),
+		Push:    notify.NewPush(cfg.PushApps),
+	})
 	rt, err := api.NewRouter(api.Routes, api.GroupAccounts, accountapi.Handlers(svc),
 		api.RouterOptions{Schemas: accountapi.Schemas(cfg), GateOn: apigw.GateOn(cfg), Logger: log})
 	if err != nil {

@@ -22,6 +22,9 @@ const (
 	// ViewAdminList is an item of admin GET /accounts: no passwords nor
 	// admin, no confirmation_key.
 	ViewAdminList
+	// ViewWithPasswordHashes is GET /accounts/{sip}/recover/{key}: full,
+	// and each passwords item also shows the hash (FlexiAPI's answer).
+	ViewWithPasswordHashes
 )
 
 // Timestamp is FlexiAPI's JSON date: UTC with six (always zero) fraction
@@ -89,14 +92,20 @@ func Render(a *Account, v View, realm *string) []byte {
 		b = jsonw.AppendString(b, e.Value)
 	}
 	b = append(b, '}')
-	if v == ViewFull || v == ViewWithConfirmationKey {
+	if v == ViewFull || v == ViewWithConfirmationKey || v == ViewWithPasswordHashes {
 		b = appendKey(b, "passwords")
 		b = append(b, '[')
 		for i, alg := range a.PasswordAlgorithms() {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"algorithm":`...)
+			if v == ViewWithPasswordHashes {
+				b = append(b, `{"password":`...)
+				b = jsonw.AppendString(b, a.Passwords[alg])
+				b = append(b, `,"algorithm":`...)
+			} else {
+				b = append(b, `{"algorithm":`...)
+			}
 			b = jsonw.AppendString(b, alg)
 			b = append(b, '}')
 		}
@@ -129,11 +138,11 @@ func Render(a *Account, v View, realm *string) []byte {
 		b = append(b, "null"...)
 	}
 	b = appendKey(b, "email_change_code")
-	b = append(b, "null"...)
+	b = appendEmailChange(b, a.EmailChange) // self_json.go
 	b = appendKey(b, "types")
-	b = append(b, "[]"...)
+	b = appendTypes(b, a.Types)
 	b = appendKey(b, "actions")
-	b = append(b, "[]"...)
+	b = appendActions(b, a)
 	return append(b, '}')
 }
 

@@ -5,6 +5,7 @@ package config
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -40,6 +41,7 @@ type Config struct {
 	UsernameMinLength        int    // ACCOUNT_USERNAME_MIN_LENGTH (decision D8)
 	PasswordMinLength        int    // ACCOUNT_PASSWORD_MIN_LENGTH (decision D8)
 	TombstoneRetention       time.Duration
+	StatisticsRetention      time.Duration // STATISTICS_RETENTION_DAYS (0 = forever, as FlexiAPI)
 	UnconfirmedRetention     time.Duration // ACCOUNTS_CLEAR_UNCONFIRMED_DAYS
 
 	// Authentication.
@@ -62,6 +64,7 @@ type Config struct {
 	SIPProxy               string
 	SIPSenderURI           string
 	SIPSenderPassword      string
+	SIPMessageTimeout      time.Duration // SIP_MESSAGE_TIMEOUT
 	WebPanel               bool
 	HCaptchaSecret         string
 	HCaptchaSiteKey        string
@@ -69,6 +72,10 @@ type Config struct {
 	ProvisioningRCFile     string
 	ProvisioningOverwrite  bool
 	ProvisioningNeedHeader bool
+
+	// PushApps maps pn_provider, or pn_provider:pn_param, to an SNS
+	// platform application name or ARN (SNS_PUSH_PLATFORM_APPLICATIONS, D18).
+	PushApps map[string]string
 }
 
 // Var documents one environment variable.
@@ -97,6 +104,7 @@ var Vars = []Var{
 	{"ACCOUNT_USERNAME_MIN_LENGTH", "6", "Minimum username length on creation (decision D8)."},
 	{"ACCOUNT_PASSWORD_MIN_LENGTH", "6", "Minimum password length on creation (decision D8)."},
 	{"ACCOUNT_TOMBSTONE_DAYS", "7", "Days a deleted username stays reserved (FlexiAPI's daily cron uses 7); 0 = forever."},
+	{"STATISTICS_RETENTION_DAYS", "0", "Days a statistics event (message, call) is kept after it happened, then DynamoDB's TTL removes it; 0 = forever, as FlexiAPI."},
 	{"ACCOUNTS_CLEAR_UNCONFIRMED_DAYS", "30", "The daily maintenance deletes accounts of APP_SIP_DOMAIN never activated after this many days (FlexiAPI's cron); 0 = never."},
 	{"APP_API_KEY_EXPIRATION_MINUTES", "60", "An API key unused for this long stops working (decision D6); also the cookie lifetime."},
 	{"DIGEST_NONCE_TTL", "60", "Minutes a Digest nonce stays valid (decision D4); an older one gets 401 with stale=true."},
@@ -114,9 +122,11 @@ var Vars = []Var{
 	{"SIP_PROXY", "", "Flexisip proxy for POST /messages (sip:host;transport=tcp); empty = route disabled."},
 	{"SIP_SENDER_URI", "", "SIP identity that sends POST /messages."},
 	{"SIP_SENDER_PASSWORD", "", "Password of SIP_SENDER_URI."},
+	{"SIP_MESSAGE_TIMEOUT", "5", "Seconds POST /messages waits for the SIP proxy's final answer, Digest retry included; then 504 (keep it below the messages function's timeout)."},
 	{"WEB_PANEL", "true", "Serves the account-creation-request validation page."},
 	{"HCAPTCHA_SECRET", "", "hCaptcha secret of the validation page."},
 	{"HCAPTCHA_SITEKEY", "", "hCaptcha site key of the validation page."},
+	{"SNS_PUSH_PLATFORM_APPLICATIONS", `{"fcm":"flexiapi-fcm","apns":"flexiapi-apns","apns.dev":"flexiapi-apns"}`, "JSON object from pn_provider, or pn_provider:pn_param (more specific, wins), to the SNS platform application (name or ARN) that sends the account-creation push (decision D18)."},
 	{"FLEXIAPI_RATE_LIMIT_PER_MINUTE", "600", "Requests per minute per client IP (AWS WAF rule; the local gateway enforces it too); 0 = off."},
 	{"ACCOUNT_PROVISIONING_RC_FILE", "", "linphonerc file merged into provisioning XML."},
 	{"ACCOUNT_PROVISIONING_OVERWRITE_ALL", "false", "Marks every provisioning entry overwrite=\"true\"."},
@@ -142,6 +152,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		UsernameMinLength:        r.integer("ACCOUNT_USERNAME_MIN_LENGTH", 0),
 		PasswordMinLength:        r.integer("ACCOUNT_PASSWORD_MIN_LENGTH", 0),
 		TombstoneRetention:       time.Duration(r.integer("ACCOUNT_TOMBSTONE_DAYS", 0)) * 24 * time.Hour,
+		StatisticsRetention:      time.Duration(r.integer("STATISTICS_RETENTION_DAYS", 0)) * 24 * time.Hour,
 		UnconfirmedRetention:     time.Duration(r.integer("ACCOUNTS_CLEAR_UNCONFIRMED_DAYS", 0)) * 24 * time.Hour,
 		APIKeyExpiration:         r.minutes("APP_API_KEY_EXPIRATION_MINUTES", 1),
 		DigestNonceTTL:           r.minutes("DIGEST_NONCE_TTL", 1),
@@ -158,6 +169,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		SIPProxy:                 r.str("SIP_PROXY"),
 		SIPSenderURI:             r.str("SIP_SENDER_URI"),
 		SIPSenderPassword:        r.str("SIP_SENDER_PASSWORD"),
+		SIPMessageTimeout:        time.Duration(r.integer("SIP_MESSAGE_TIMEOUT", 1)) * time.Second,
 		WebPanel:                 r.boolean("WEB_PANEL"),
 		HCaptchaSecret:           r.str("HCAPTCHA_SECRET"),
 		HCaptchaSiteKey:          r.str("HCAPTCHA_SITEKEY"),
@@ -166,12 +178,16 @@ func Load(getenv func(string) string) (*Config, error) {
 		ProvisioningOverwrite:    r.boolean("ACCOUNT_PROVISIONING_OVERWRITE_ALL"),
 		ProvisioningNeedHeader:   r.boolean("ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER"),
 	}
+	if err := json.Unmarshal([]byte(r.str("SNS_PUSH_PLATFORM_APPLICATIONS")), &c.PushApps); err != nil {
+		r.fail("SNS_PUSH_PLATFORM_APPLICATIONS", "must be a JSON object of strings: "+err.Error())
+	}
 	if c.AppKey == "" {
 		r.fail("APP_KEY", "is required (the Digest opaque and the nonce signing key derive from it)")
 	}
 	if c.TableName == "" {
 		r.fail("FLEXIAPI_TABLE", "must not be empty")
 	}
+	checkSIP(&r, c)
 	if c.SIPDomain == "" {
 		r.fail("APP_SIP_DOMAIN", "must not be empty")
 	}

@@ -155,6 +155,10 @@ func componentSchemas() map[string]obj {
 	m["AccountType"] = object("", prop{"id", typed("integer", "")}, prop{"key", typed("string", "")})
 	m["AccountAction"] = object("", prop{"id", typed("integer", "")}, prop{"key", typed("string", "")}, prop{"code", typed("string", "")})
 	m["AccountPage"] = paginator("AccountListItem")
+	statisticsSchemas(m)
+	resourcesSchemas(m)
+	creationSchemas(m)
+	selfSchemas(m)
 	m["PageLink"] = object("A link of the paginator.",
 		prop{"url", orNull("string", "")}, prop{"label", typed("string", "A page number, `&laquo; Previous`, `Next &raquo;` or `...`.")},
 		prop{"active", typed("boolean", "")})

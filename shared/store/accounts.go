@@ -74,6 +74,8 @@ func accountItem(a *account.Account) map[string]types.AttributeValue {
 	if a.APIKeyHash != "" {
 		item["api_key_hash"] = str(a.APIKeyHash)
 	}
+	putResourceAttrs(item, a) // types, actions (account_resources.go)
+	putSelfAttrs(item, a)     // pending changes, abuse events (self_attrs.go)
 	return item
 }
 
@@ -116,6 +118,8 @@ func accountFromItem(item map[string]types.AttributeValue) *account.Account {
 		a.ActivationExpiration = &account.ActivationExpiration{Expires: *t,
 			CreatedAt: getTime(item, "activation_created_at"), UpdatedAt: getTime(item, "activation_updated_at")}
 	}
+	readResourceAttrs(item, a) // types, actions (account_resources.go)
+	readSelfAttrs(item, a)     // pending changes, abuse events (self_attrs.go)
 	return a
 }
 
@@ -145,6 +149,13 @@ func (s *Store) NextAccountID(ctx context.Context) (int64, error) {
 
 // CreateAccount writes an account with its markers in one transaction.
 func (s *Store) CreateAccount(ctx context.Context, a *account.Account, emailUnique bool) error {
+	return s.createAccount(ctx, a, emailUnique, nil, nil)
+}
+
+// createAccount is CreateAccount with extra items in the same transaction
+// (after the account's own, so its uniqueness errors come first); a failed
+// condition on extra[i] returns extraErrs[i].
+func (s *Store) createAccount(ctx context.Context, a *account.Account, emailUnique bool, extra []types.TransactWriteItem, extraErrs []error) error {
 	now := num(time.Now().Unix())
 	items := []types.TransactWriteItem{
 		put(s.table, accountItem(a), "attribute_not_exists(PK)", nil),
@@ -173,6 +184,8 @@ func (s *Store) CreateAccount(ctx context.Context, a *account.Account, emailUniq
 	}
 	items = append(items, s.countUpdate(a.Domain, 1))
 	taken = append(taken, nil)
+	items = append(items, extra...)
+	taken = append(taken, extraErrs...)
 
 	err := s.transact(ctx, items)
 	var c *cancelled
