@@ -47,6 +47,19 @@ type Account struct {
 	ActivationExpiration *ActivationExpiration
 	// APIKeyHash is the hash of the account's current API key (at most one).
 	APIKeyHash string
+	// PhoneChange and EmailChange are the pending changes (nil: none);
+	// AbuseEvents the times of the BlockingService's events (self_model.go).
+	PhoneChange *PendingChange
+	EmailChange *PendingChange
+	AbuseEvents []time.Time
+	// Types are the account types attached (ascending id) and Actions its
+	// DTMF actions (ascending id; the JSON shows them only while
+	// DTMFProtocol is set). See resources_json.go.
+	Types   []TypeRef
+	Actions []Action
+	// ResourcesVersion counts the writes of Types, Actions and Dictionary:
+	// they are rewritten conditioned on it (optimistic locking).
+	ResourcesVersion int64
 }
 
 // DictionaryEntry is one key/value of the account's dictionary, in order.
