@@ -40,7 +40,7 @@ func DateTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05")
 // D7's types (booleans for blocked/activated, {} for an empty dictionary).
 // realm is ACCOUNT_REALM or nil.
 func Render(a *Account, v View, realm *string) []byte {
-	b := make([]byte, 0, 768)
+	b := make([]byte, 0, 1280) // a full account with types and actions fits
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, a.ID, 10)
 	b = appendKey(b, "username")

@@ -1,6 +1,9 @@
 package account
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Deps are the side channels of the accounts domain. The domain owns these
 // small interfaces; shared/notify (SNS, SES v2) and shared/registrar
@@ -47,11 +50,11 @@ type DeviceRegistry interface {
 	DeleteDevice(ctx context.Context, username, domain, uuid string) error
 }
 
-// Device is one registered contact of an account (auth-accounts.md §6.11).
+// Device is one registered contact of an account (auth-accounts.md §6.11):
+// its +sip.instance, the registration's updatedAt and User-Agent (nil when
+// the registration has none).
 type Device struct {
 	UUID      string
-	UserAgent string
-	Expires   int64
-	// Raw keeps the registrar's fields for the JSON answer.
-	Raw map[string]any
+	UpdatedAt time.Time
+	UserAgent *string
 }

@@ -32,6 +32,11 @@ type Options struct {
 	DynamoDBPort int
 	SESPort      int
 	SNSPort      int
+	// RedisPort is the redis-server standing in for Flexisip's registrar
+	// (FLEXISIP_REDIS_URL); NoRedis starts none (a real registrar is
+	// configured).
+	RedisPort int
+	NoRedis   bool
 	// DynamoDBDir keeps DynamoDB Local's data on disk; "" = in memory.
 	DynamoDBDir string
 	// Logs receives the emulators' output (default: discarded).
@@ -43,15 +48,19 @@ type Stack struct {
 	DynamoDB string // http://127.0.0.1:port
 	SES      string
 	SNS      string
+	// Redis is FLEXISIP_REDIS_URL of the local registrar ("" when none).
+	Redis     string
+	redisAddr string
 
 	mu    sync.Mutex
 	procs []*exec.Cmd
 }
 
 // Env is the environment that points the AWS SDK (and the aws CLI) at the
-// emulators: no endpoint code anywhere else.
+// emulators, and the functions at the local registrar: no endpoint code
+// anywhere else.
 func (s *Stack) Env() []string {
-	return []string{
+	env := []string{
 		"AWS_ENDPOINT_URL_DYNAMODB=" + s.DynamoDB,
 		"AWS_ENDPOINT_URL_SESV2=" + s.SES,
 		"AWS_ENDPOINT_URL_SNS=" + s.SNS,
@@ -61,6 +70,10 @@ func (s *Stack) Env() []string {
 		"AWS_DEFAULT_REGION=us-east-1",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
+	if s.Redis != "" {
+		env = append(env, "FLEXISIP_REDIS_URL="+s.Redis)
+	}
+	return env
 }
 
 // Start launches the three emulators and waits until each answers. On
@@ -142,8 +155,19 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, err
 	}
 
+	if !o.NoRedis {
+		if err := s.startRedis(o); err != nil {
+			return nil, err
+		}
+	}
+
 	deadline, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
+	if s.redisAddr != "" {
+		if err := waitRedis(deadline, s.redisAddr); err != nil {
+			return nil, fmt.Errorf("redis-server did not start: %w", err)
+		}
+	}
 	if err := waitHTTP(deadline, s.SES+"/store"); err != nil {
 		return nil, fmt.Errorf("SES emulator did not start: %w", err)
 	}
