@@ -51,6 +51,10 @@ type options struct {
 	benchCount int
 	benchTime  string
 	skipGo     bool
+	// ingestCalls is the size of the statistics ingestion benchmark;
+	// onlyIngest runs that benchmark alone and prints it.
+	ingestCalls int
+	onlyIngest  bool
 }
 
 func parseFlags() options {
@@ -64,6 +68,8 @@ func parseFlags() options {
 	flag.IntVar(&o.benchCount, "bench-count", 0, "go test -count of the Go benchmarks (default 5, -quick 1)")
 	flag.StringVar(&o.benchTime, "benchtime", "", "go test -benchtime of the Go benchmarks (default 300ms, -quick 50ms)")
 	flag.BoolVar(&o.skipGo, "skip-go-bench", false, "do not run the Go benchmarks")
+	flag.IntVar(&o.ingestCalls, "ingest-calls", 0, "calls (and messages) of the statistics ingestion benchmark (default 50, -quick 10)")
+	flag.BoolVar(&o.onlyIngest, "only-ingest", false, "run only the statistics ingestion benchmark and print it (writes no document)")
 	flag.Parse()
 	pick := func(v *int, full, quick int) {
 		if *v <= 0 {
@@ -76,6 +82,7 @@ func parseFlags() options {
 	pick(&o.requests, 1500, 200)
 	pick(&o.coldTrials, 15, 5)
 	pick(&o.benchCount, 5, 1)
+	pick(&o.ingestCalls, 50, 10)
 	if o.benchTime == "" {
 		o.benchTime = "300ms"
 		if o.quick {
@@ -145,6 +152,7 @@ type report struct {
 	gobench     *goBench
 	notes       []string
 	stackStart  time.Duration
+	ingest      *ingestResult
 }
 
 func execute(ctx context.Context, opts options) error {
@@ -205,6 +213,10 @@ func execute(ctx context.Context, opts options) error {
 		if *a.c, err = dep.newAccount(ctx, a.name, a.admin); err != nil {
 			return err
 		}
+	}
+
+	if opts.onlyIngest {
+		return ingestOnly(ctx, bins, dep, f, opts)
 	}
 
 	// 1. Cold starts, before any load.
@@ -268,6 +280,11 @@ func execute(ctx context.Context, opts options) error {
 	rep.unmeasured = unmeasuredRoutes(cases)
 	if rep.capacity, err = measureCapacity(ctx, cases, sink); err != nil {
 		return err
+	}
+	progress(fmt.Sprintf("statistics ingestion (%d calls and messages)", opts.ingestCalls))
+	rep.ingest = runIngest(ctx, client, f.admin.Key, sink, opts.ingestCalls)
+	if rep.ingest.err != nil {
+		rep.notes = append(rep.notes, "statistics ingestion: "+rep.ingest.err.Error())
 	}
 	if rep.calib, err = calibrateDynamoDBLocal(ctx, dep.st.Client()); err != nil {
 		rep.notes = append(rep.notes, err.Error())

@@ -221,6 +221,7 @@ func renderReport(r *report) string {
 	renderWarm(&b, r)
 	renderCapacity(&b, r)
 	renderCost(&b, r)
+	renderIngest(&b, r.ingest, r.mem)
 	renderGoBench(&b, r)
 	return b.String()
 }

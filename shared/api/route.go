@@ -25,13 +25,15 @@ func (a Access) Protected() bool { return a == User || a == Admin }
 // Lambda groups: one function per group. The authorizer is not a group: it
 // is attached to every protected route.
 const (
-	GroupMeta      = "meta"
-	GroupAccounts  = "accounts"
-	GroupResources = "resources"
+	GroupMeta       = "meta"
+	GroupAccounts   = "accounts"
+	GroupResources  = "resources"
+	GroupStatistics = "statistics"
+	GroupMessages   = "messages"
 )
 
 // Groups lists every endpoint group, in deployment order.
-var Groups = []string{GroupMeta, GroupAccounts}
+var Groups = []string{GroupMeta, GroupAccounts, GroupResources, GroupStatistics, GroupMessages}
 
 // Gate names a configuration switch that turns a route on; a disabled route
 // answers exactly as an unknown one (404), as FlexiAPI does.
@@ -39,6 +41,11 @@ type Gate string
 
 // GateDangerous is APP_DANGEROUS_ENDPOINTS.
 const GateDangerous Gate = "dangerous_endpoints"
+
+// GateMessages is a SIP proxy and sender configured (SIP_PROXY,
+// SIP_SENDER_URI): without them POST /api/messages is not deployed at all,
+// so it answers 404 before any authentication (decision D26).
+const GateMessages Gate = "messages"
 
 // Route is one row of the route table.
 type Route struct {
@@ -64,6 +71,8 @@ type Route struct {
 	Response string
 	// Deprecated marks FlexiAPI's deprecated routes and the 2021 aliases.
 	Deprecated bool
+	// Addition marks our endpoints that FlexiAPI does not have.
+	Addition bool
 	// Gate, when set, turns the route on only when that switch is on.
 	Gate Gate
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/metaapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 )
 
 func TestProxyEvents(t *testing.T) {
@@ -123,7 +124,7 @@ func TestProxyEvents(t *testing.T) {
 func metaRouter(t *testing.T, cfg *config.Config) *api.Router {
 	t.Helper()
 	docs, err := metaapi.NewDocs(api.Routes, openapi.Info{Title: cfg.AppName + " API", ServerURL: cfg.AppURL, GateOn: apigw.GateOn(cfg)},
-		accountapi.Schemas(cfg))
+		accountapi.Schemas(cfg), statsapi.Schemas())
 	if err != nil {
 		t.Fatal(err)
 	}

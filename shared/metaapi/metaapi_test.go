@@ -11,6 +11,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 )
 
 func testDocs(t testing.TB) *Docs {
@@ -21,7 +22,7 @@ func testDocs(t testing.TB) *Docs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := NewDocs(api.Routes, openapi.Info{Title: "Test API", ServerURL: cfg.AppURL}, accountapi.Schemas(cfg))
+	docs, err := NewDocs(api.Routes, openapi.Info{Title: "Test API", ServerURL: cfg.AppURL}, accountapi.Schemas(cfg), statsapi.Schemas())
 	if err != nil {
 		t.Fatal(err)
 	}

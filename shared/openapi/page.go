@@ -53,6 +53,7 @@ type pageEndpoint struct {
 	Anchor, Method, Path string
 	Access, AccessClass  string
 	Deprecated, Disabled bool
+	Addition             bool
 	Unsecure             bool
 	Gate                 string
 	Summary, Description template.HTML
@@ -181,8 +182,8 @@ func (m *model) pageEndpoint(e *endpoint) pageEndpoint {
 	pe := pageEndpoint{
 		Anchor: e.Anchor, Method: e.Method, Path: e.Path,
 		Access: accessName(e.Access), AccessClass: string(e.Access),
-		Deprecated: e.Deprecated,
-		Summary:    m.inline(e.Summary), Description: m.inline(e.Description),
+		Deprecated: e.Deprecated, Addition: e.Addition,
+		Summary: m.inline(e.Summary), Description: m.inline(e.Description),
 		Status: e.Status, ResponseDesc: m.inline(e.Shape.desc), ResponseMedia: e.Shape.media,
 	}
 	if e.Gate != "" {

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
+)
+
+// adminContext is an authorizer context of an admin (Flexisip's API key).
+func adminContext(principal map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range principal {
+		out[k] = v
+	}
+	out[api.CtxAdmin] = "true"
+	return out
+}
+
+// withBody gives a proxy event a body.
+func withBody(event []byte, body string) []byte {
+	var ev events.APIGatewayProxyRequest
+	if err := json.Unmarshal(event, &ev); err != nil {
+		panic(err) // built by proxyEvent
+	}
+	ev.Body = body
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+// coldCallBody is Flexisip's call announcement (resources.md §4.8); a
+// second cold start re-posts it: 200, nothing stored twice.
+const coldCallBody = `{"id":"c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00","from":"tony@` + domain +
+	`","to":"mike@` + domain + `","devices":{"\"<urn:uuid:00000000-0000-0000-0000-000000000001>\"":null},` +
+	`"initiated_at":"2024-03-25T10:11:12Z","ended_at":null,"conference_id":null}`
+
+// The ingestion benchmark: Flexisip's sequence (resources.md §4.8) for N
+// calls, each with two callee devices, and N messages to two recipients;
+// the capacity units and authorizer invocations per event as the log
+// lines report them; the cost per million events.
+
+// ingestEvent is one request of the sequence and its kind.
+type ingestEvent struct {
+	kind, method, path, body string
+	// awsIndexWrites are the index entries AWS writes besides the item
+	// (GSI5 and GSI2 on an announcement; GSI5 when a projected attribute
+	// changes), which DynamoDB Local does not report (see the e2e test
+	// TestStatisticsIngestionCapacity): a model, not a measurement.
+	awsIndexWrites float64
+}
+
+// Kinds, in the order of the sequence.
+var ingestKinds = []string{
+	"POST /statistics/calls", "PATCH call device: ringing", "PATCH call device: invite terminated",
+	"PATCH /statistics/calls/{id}: end", "POST /statistics/messages", "PATCH message device",
+}
+
+func ingestSequence(i int) []ingestEvent {
+	callID := fmt.Sprintf("%064x", 0xca11<<32+i)
+	msgID := fmt.Sprintf("%064x", 0x3e55<<32+i)
+	d1 := url.PathEscape(fmt.Sprintf(`"<urn:uuid:00000000-0000-4000-8000-%012d>"`, 2*i))
+	d2 := url.PathEscape(fmt.Sprintf(`"<urn:uuid:00000000-0000-4000-8000-%012d>"`, 2*i+1))
+	at := time.Date(2024, 3, 25, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second)
+	ts := func(d time.Duration) string { return at.Add(d).Format(time.RFC3339) }
+	return []ingestEvent{
+		{ingestKinds[0], "POST", "/api/statistics/calls", `{"id":"` + callID + `","from":"tony@` + domain + `","to":"mike@` + domain +
+			`","devices":{"d1":null,"d2":null},"initiated_at":"` + ts(0) + `","ended_at":null,"conference_id":null}`, 2},
+		{ingestKinds[1], "PATCH", "/api/statistics/calls/" + callID + "/devices/" + d1, `{"rang_at":"` + ts(time.Second) + `"}`, 0},
+		{ingestKinds[1], "PATCH", "/api/statistics/calls/" + callID + "/devices/" + d2, `{"rang_at":"` + ts(time.Second) + `"}`, 0},
+		{ingestKinds[2], "PATCH", "/api/statistics/calls/" + callID + "/devices/" + d1, `{"invite_terminated":{"at":"` + ts(5*time.Second) + `","state":"accepted"}}`, 1},
+		{ingestKinds[2], "PATCH", "/api/statistics/calls/" + callID + "/devices/" + d2, `{"invite_terminated":{"at":"` + ts(5*time.Second) + `","state":"accepted_elsewhere"}}`, 1},
+		{ingestKinds[3], "PATCH", "/api/statistics/calls/" + callID, `{"ended_at":"` + ts(65*time.Second) + `"}`, 1},
+		{ingestKinds[4], "POST", "/api/statistics/messages", `{"id":"` + msgID + `","from":"alice@` + domain + `","to":{"bob@` + domain +
+			`":{"d1":null},"carol@` + domain + `":{"d2":null}},"sent_at":"` + ts(0) + `","encrypted":false,"conference_id":null}`, 2},
+		{ingestKinds[5], "PATCH", "/api/statistics/messages/" + msgID + "/to/bob@" + domain + "/devices/" + d1, `{"last_status":200,"received_at":"` + ts(time.Second) + `"}`, 1},
+		{ingestKinds[5], "PATCH", "/api/statistics/messages/" + msgID + "/to/carol@" + domain + "/devices/" + d2, `{"last_status":200,"received_at":"` + ts(time.Second) + `"}`, 0},
+	}
+}
+
+type ingestKindResult struct {
+	kind           string
+	n              int
+	u              units
+	awsIndexWrites float64
+}
+
+type ingestResult struct {
+	calls, events int
+	kinds         []*ingestKindResult
+	total         units
+	awsIndex      float64
+	took          time.Duration
+	err           error
+}
+
+// runIngest sends the sequence for n calls (and n messages), one call's
+// events in order as Flexisip does, then reads the units from the logs.
+func runIngest(ctx context.Context, c *apiClient, adminKey string, sink *logSink, n int) *ingestResult {
+	res := &ingestResult{calls: n}
+	byKind := map[string]*ingestKindResult{}
+	for _, k := range ingestKinds {
+		kr := &ingestKindResult{kind: k}
+		byKind[k] = kr
+		res.kinds = append(res.kinds, kr)
+	}
+	ids := map[string][]expect{}
+	var all []expect
+	h := map[string]string{"X-Api-Key": adminKey}
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		for _, ev := range ingestSequence(i) {
+			r, err := c.do(ctx, ev.method, ev.path, h, ev.body)
+			if err == nil && r.status != 200 && r.status != 201 {
+				err = fmt.Errorf("%s %s: status %d: %.200s", ev.method, ev.path, r.status, r.body)
+			}
+			if err != nil {
+				res.err = err
+				return res
+			}
+			ids[ev.kind] = append(ids[ev.kind], allowed(r))
+			all = append(all, allowed(r))
+			byKind[ev.kind].n++
+			byKind[ev.kind].awsIndexWrites += ev.awsIndexWrites
+			res.awsIndex += ev.awsIndexWrites
+			res.events++
+		}
+	}
+	res.took = time.Since(t0)
+	if !sink.wait(ctx, all, 30*time.Second) {
+		res.err = fmt.Errorf("the log lines of %d events did not all arrive", len(all))
+	}
+	for k, e := range ids {
+		byKind[k].u = sink.units(e)
+	}
+	res.total = sink.units(all)
+	return res
+}
+
+// ingestCost prices one event of the measured mix on AWS.
+func ingestCost(r *ingestResult, mem map[string]int) costLine {
+	ev := float64(r.events)
+	k := costKind{name: "Flexisip event (mix of the sequence)", fn: api.GroupStatistics,
+		gwRequests: 1, authzCalls: float64(r.total.AuthCalls) / ev, fnCalls: float64(r.total.FnCalls) / ev,
+		rcu: (r.total.AuthRCU + r.total.FnRCU) / ev, wcu: (r.total.AuthWCU + r.total.FnWCU + r.awsIndex) / ev,
+		logBytes: float64(r.total.LogBytes) / ev}
+	if r.total.AuthCalls > 0 {
+		k.authzMS = r.total.AuthBilledMS / float64(r.total.AuthCalls)
+	}
+	if r.total.FnCalls > 0 {
+		k.fnMS = r.total.FnBilledMS / float64(r.total.FnCalls)
+	}
+	return price(k, mem)
+}
+
+func renderIngest(b *strings.Builder, r *ingestResult, mem map[string]int) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	p("## 5. Statistics ingestion (Flexisip)\n\n")
+	if r == nil {
+		p("Not run.\n\n")
+		return
+	}
+	if r.err != nil {
+		p("Failed: %s\n\n", r.err)
+		return
+	}
+	p("Flexisip's sequence (resources.md §4.8) for %d calls, each with two callee devices (ringing, one accepts, the other is accepted elsewhere, then the end), "+
+		"and %d messages to two recipients (one device each, status 200): %d events, sent one after the other with Flexisip's admin API key, in %s. "+
+		"Units as the log lines report them (DynamoDB Local); the AWS column adds the index entries AWS writes besides the item "+
+		"(GSI5 and GSI2 on an announcement, GSI5 when an outcome or `ended_at` changes), which DynamoDB Local does not report: a model, not a measurement.\n\n",
+		r.calls, r.calls, r.events, r.took.Round(time.Millisecond))
+	p("| Event | Events | Authorizer invocations per event | Authorizer RCU per event | Function WCU per event (measured) | Function RCU per event | WCU per event on AWS (model, with index entries) |\n|---|---|---|---|---|---|---|\n")
+	for _, k := range r.kinds {
+		if k.n == 0 {
+			continue
+		}
+		n := float64(k.n)
+		p("| %s | %d | %s | %s | %s | %s | %s |\n", k.kind, k.n, num(float64(k.u.AuthCalls)/n), num(k.u.AuthRCU/n),
+			num(k.u.FnWCU/n), num(k.u.FnRCU/n), num((k.u.FnWCU+k.awsIndexWrites)/n))
+	}
+	ev := float64(r.events)
+	p("| **all** | %d | %s | %s | %s | %s | %s |\n\n", r.events, num(float64(r.total.AuthCalls)/ev), num(r.total.AuthRCU/ev),
+		num(r.total.FnWCU/ev), num(r.total.FnRCU/ev), num((r.total.FnWCU+r.awsIndex)/ev))
+	l := ingestCost(r, mem)
+	p("Cost per million events on AWS (prices of section 4): API Gateway %s, Lambda requests %s, Lambda GB-s %s, DynamoDB %s, WAF %s: **%s** "+
+		"(logs apart: %s).\n\n", usd(l.gateway), usd(l.lambdaReq), usd(l.lambdaGBs), usd(l.dynamo), usd(l.waf), usd(l.total), usd(l.logs))
+	p("FlexiAPI stores each event with one SQL statement (an INSERT, or an upsert for a device), after its API-key SELECT and `last_used_at` UPDATE, " +
+		"on the operator's own server: its cost is that server's, fixed whatever the traffic, not a price per event. Here the per-event price is mostly " +
+		"API Gateway and the authorizer's invocation (no cache: see docs/compatibility.md, \"Statistics\"), not DynamoDB.\n\n")
+}
+
+// ingestOnly is `go run ./cmd/bench -only-ingest`: the gateway on the
+// emulators and the ingestion benchmark alone, printed, no document.
+func ingestOnly(ctx context.Context, bins *binaries, dep *deployment, f *fixtures, opts options) error {
+	sink := newLogSink()
+	warnings := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	gw, err := devstack.NewGateway(devstack.GatewayOptions{Bootstraps: bins.local, Env: dep.fnEnv, Logger: warnings, Output: sink})
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+	gwURL, stopServer, err := serve(gw)
+	if err != nil {
+		return err
+	}
+	defer stopServer()
+	client := newAPIClient(gwURL, 1)
+	defer client.close()
+	// The key's last use is written at most once a minute: prime it.
+	if _, err := client.do(ctx, "GET", "/api/accounts/me", map[string]string{"X-Api-Key": f.admin.Key}, ""); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("statistics ingestion (%d calls and messages)", opts.ingestCalls))
+	res := runIngest(ctx, client, f.admin.Key, sink, opts.ingestCalls)
+	if res.err != nil {
+		return res.err
+	}
+	mem, _ := memorySizes()
+	var b strings.Builder
+	renderIngest(&b, res, mem)
+	fmt.Print(b.String())
+	return nil
+}

@@ -1,0 +1,154 @@
+// Package stats is the statistics domain: the events Flexisip pushes
+// (messages, calls and their devices, resources.md §4) and their
+// read-back by domain and period (our addition). It stores through the
+// small Store interface it owns; shared/store implements it.
+package stats
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Bounds of what a client sends (the reference's column sizes).
+const (
+	MaxIDLength      = 64  // message and call ids (varchar(64))
+	MaxAddressLength = 256 // from, to
+	MaxDeviceLength  = 255 // a device id (the reference's 64 truncates real +sip.instance values silently)
+	MaxStateLength   = 64  // invite_terminated.state
+	MaxConferenceLen = 255
+)
+
+// ErrNotFound is an unknown message or call id.
+var ErrNotFound = errors.New("stats: not found")
+
+// ErrBadCursor is a read-back cursor the store did not write, or one of
+// another period.
+var ErrBadCursor = errors.New("stats: bad cursor")
+
+// Message is a message announced by Flexisip.
+type Message struct {
+	ID           string
+	FromUsername string
+	FromDomain   string
+	SentAt       time.Time
+	Encrypted    bool
+	ConferenceID *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	// ExpiresAt is when retention removes it (zero: kept forever).
+	ExpiresAt time.Time
+	// Statuses are the last_status values its recipient devices reported.
+	Statuses []int64
+}
+
+// MessageDevice is a recipient device's final status.
+type MessageDevice struct {
+	ID         int64
+	MessageID  string
+	ToUsername string
+	ToDomain   string
+	DeviceID   string
+	LastStatus int64
+	ReceivedAt time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Call is a call announced by Flexisip.
+type Call struct {
+	ID           string
+	FromUsername string
+	FromDomain   string
+	ToUsername   string
+	ToDomain     string
+	InitiatedAt  time.Time
+	EndedAt      *time.Time
+	ConferenceID *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	ExpiresAt    time.Time
+	// States are the invite_terminated states its devices reported.
+	States []string
+}
+
+// CallDevice is a callee device's progress.
+type CallDevice struct {
+	ID                    int64
+	CallID                string
+	DeviceID              string
+	RangAt                *time.Time
+	InviteTerminatedAt    *time.Time
+	InviteTerminatedState *string
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
+// Termination is the nested invite_terminated object.
+type Termination struct {
+	At    time.Time
+	State string
+}
+
+// CallDeviceUpdate carries only the fields a PATCH sent (D11).
+type CallDeviceUpdate struct {
+	CallID     string
+	DeviceID   string
+	RangAt     *time.Time
+	Terminated *Termination
+	Now        time.Time
+}
+
+// SplitAddress splits user@domain as FlexiAPI does: the username is the
+// first piece, the domain the second, further pieces are dropped and
+// nothing is stripped. ok is false without an @ (FlexiAPI: 500).
+func SplitAddress(s string) (username, domain string, ok bool) {
+	parts := strings.Split(s, "@")
+	if len(parts) < 2 {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
+}
+
+// Call outcomes, from what the callee devices reported.
+const (
+	OutcomeAnswered = "answered" // a device accepted
+	OutcomeFailed   = "failed"   // no device accepted, one ended in error
+	OutcomeMissed   = "missed"   // nobody accepted: declined, canceled, unanswered
+)
+
+// Outcome classifies a call.
+func (c *Call) Outcome() string {
+	failed := false
+	for _, s := range c.States {
+		switch s {
+		case "accepted":
+			return OutcomeAnswered
+		case "error":
+			failed = true
+		}
+	}
+	if failed {
+		return OutcomeFailed
+	}
+	return OutcomeMissed
+}
+
+// Message outcomes, from the recipient devices' last_status.
+const (
+	OutcomeDelivered = "delivered" // a device answered 2xx
+	OutcomePending   = "pending"   // no device reported yet
+)
+
+// Outcome classifies a message: delivered, failed or pending.
+func (m *Message) Outcome() string {
+	if len(m.Statuses) == 0 {
+		return OutcomePending
+	}
+	for _, s := range m.Statuses {
+		if s >= 200 && s < 300 {
+			return OutcomeDelivered
+		}
+	}
+	return OutcomeFailed
+}

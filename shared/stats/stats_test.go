@@ -1,0 +1,108 @@
+package stats
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestParseISODate(t *testing.T) {
+	utc := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	for in, want := range map[string]time.Time{
+		"2023-07-17T12:34:56Z":           utc("2023-07-17T12:34:56Z"),
+		"2023-07-17T12:34:56+02:00":      utc("2023-07-17T10:34:56Z"), // converted, not dropped (D11)
+		"2023-07-17T12:34:56-0130":       utc("2023-07-17T14:04:56Z"),
+		"2023-07-17T12:34:56+02":         utc("2023-07-17T10:34:56Z"),
+		"2023-07-17T12:34:56.123Z":       utc("2023-07-17T12:34:56Z"),
+		"2023-07-17T12:34:56,5+02:00":    utc("2023-07-17T10:34:56Z"), // FlexiAPI: 500
+		"2023-07-17 12:34:56":            utc("2023-07-17T12:34:56Z"),
+		"2023-07-17":                     utc("2023-07-17T00:00:00Z"),
+		"2023-07-17T12:34":               utc("2023-07-17T12:34:00Z"),
+		"2024-02-29T00:00:00Z":           utc("2024-02-29T00:00:00Z"),
+		"2023-12-31T23:30:00-01:00":      utc("2024-01-01T00:30:00Z"),
+		"2023-07-17T12:34:56.999999999Z": utc("2023-07-17T12:34:56Z"),
+	} {
+		got, ok := ParseISODate(in)
+		if !ok || !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("%q: %v %v, want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "bad_date", "2023", "20230717", "202307", "2023-13-01", "2023-02-30", "2023-0717",
+		"2023-07-17T12:34:5", "2023-07-17t12:34:56", "2023-07-17T12:34:56 +02:00", "2023-07-17T24:00", "2023-W29-1",
+		"2023-198", "2023-07-17T", "2023-07-17T12:34:56+2", "2023-07-17T12:34:56+24:00", "2023-07-17T12:60"} {
+		if got, ok := ParseISODate(in); ok {
+			t.Errorf("%q accepted as %v", in, got)
+		}
+	}
+}
+
+func TestOutcomes(t *testing.T) {
+	for states, want := range map[string]string{"": OutcomeMissed, "declined": OutcomeMissed, "error": OutcomeFailed,
+		"error,accepted": OutcomeAnswered, "canceled,accepted_elsewhere": OutcomeMissed} {
+		c := Call{}
+		if states != "" {
+			for _, s := range splitComma(states) {
+				c.States = append(c.States, s)
+			}
+		}
+		if got := c.Outcome(); got != want {
+			t.Errorf("%q: %s, want %s", states, got, want)
+		}
+	}
+	for _, c := range []struct {
+		statuses []int64
+		want     string
+	}{{nil, OutcomePending}, {[]int64{408}, OutcomeFailed}, {[]int64{408, 202}, OutcomeDelivered}, {[]int64{200}, OutcomeDelivered}} {
+		m := Message{Statuses: c.statuses}
+		if got := m.Outcome(); got != c.want {
+			t.Errorf("%v: %s, want %s", c.statuses, got, c.want)
+		}
+	}
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func TestSplitAddress(t *testing.T) {
+	for in, want := range map[string][2]string{"alice@example.org": {"alice", "example.org"}, "sip:alice@example.org": {"sip:alice", "example.org"},
+		"@host": {"", "host"}, "a@b@c": {"a", "b"}} {
+		u, d, ok := SplitAddress(in)
+		if !ok || u != want[0] || d != want[1] {
+			t.Errorf("%q: %q %q %v", in, u, d, ok)
+		}
+	}
+	if _, _, ok := SplitAddress("alice"); ok {
+		t.Error("no @ must be refused")
+	}
+}
+
+func TestAsInteger(t *testing.T) {
+	for v, want := range map[any]bool{json.Number("200"): true, "200": true, json.Number("200.5"): false, "abc": false,
+		true: false, json.Number("99999999999"): false, "-1": true} {
+		if _, ok := AsInteger(v); ok != want {
+			t.Errorf("%v: %v", v, ok)
+		}
+	}
+}
+
+func TestPeriodCheck(t *testing.T) {
+	d := func(s string) time.Time { v, _ := ParseISODate(s); return v }
+	if (Period{From: d("2024-03-25"), To: d("2024-03-25")}).Check() == nil {
+		t.Error("an empty period must be refused")
+	}
+	if (Period{From: d("2024-01-01"), To: d("2024-03-01"), ByHour: true}).Check() == nil {
+		t.Error("an hourly series over 31 days must be refused")
+	}
+	if err := (Period{From: d("2024-01-01"), To: d("2025-01-01")}).Check(); err != nil {
+		t.Error(err)
+	}
+}
