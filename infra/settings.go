@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
@@ -76,6 +77,15 @@ var DefaultSizing = map[string]Sizing{
 	Authorizer:        {MemoryMB: 128, TimeoutSeconds: 10},
 	api.GroupMeta:     {MemoryMB: 128, TimeoutSeconds: 5},
 	api.GroupAccounts: {MemoryMB: 256, TimeoutSeconds: 15},
+	// statistics: one small write per event; the read-back of a long
+	// period runs one Query per day.
+	// resources: contacts lists and types fan out to their links on
+	// deletion and rename.
+	api.GroupResources:  {MemoryMB: 256, TimeoutSeconds: 28},
+	api.GroupStatistics: {MemoryMB: 256, TimeoutSeconds: 28},
+	// messages: one SIP MESSAGE, waited for at most SIP_MESSAGE_TIMEOUT
+	// (default 5 s); no table.
+	api.GroupMessages: {MemoryMB: 128, TimeoutSeconds: 10},
 	Maintenance:       {MemoryMB: 256, TimeoutSeconds: 300},
 }
 
@@ -122,6 +132,10 @@ type Settings struct {
 	// ExistingTable, when set, is the table the functions use; the stack
 	// then creates none.
 	ExistingTable string
+	// Routes are the routes the API deploys: the route table without the
+	// routes of closed gates (D26: POST /api/messages without SIP_PROXY
+	// and SIP_SENDER_URI is no resource, so no authorizer runs for it).
+	Routes *api.Table
 }
 
 // StackName is the CloudFormation stack name of a stage.
@@ -213,6 +227,11 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	if s.Env == nil {
 		s.Env = map[string]string{}
 	}
+	for _, name := range []string{"SIP_PROXY", "SIP_SENDER_URI"} {
+		if strings.HasPrefix(s.Env[name], "{{resolve:") {
+			fail("configuration %s: %s decides at synth time whether POST /api/messages is deployed (D26): give its value, not a reference", s.ConfigFile, name)
+		}
+	}
 	s.RateLimitPerMinute = 600
 	if len(errs) == 0 {
 		cfg, err := checkConfig(s.Env)
@@ -220,6 +239,11 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 			fail("configuration %s: %v", s.ConfigFile, err)
 		} else {
 			s.RateLimitPerMinute = cfg.RateLimitPerMinute
+			s.Routes = api.Routes.Deployed(api.GatesOf(cfg))
+			if to := s.Sizing[api.GroupMessages].TimeoutSeconds; cfg.MessagesConfigured() && time.Duration(to)*time.Second <= cfg.SIPMessageTimeout {
+				fail("configuration %s: SIP_MESSAGE_TIMEOUT=%s must be below the messages function's timeout (%ds; context %s%s)",
+					s.ConfigFile, cfg.SIPMessageTimeout, to, api.GroupMessages, ctxTimeoutSuffix)
+			}
 			if n := s.RateLimitPerMinute; n > 0 && n < 10 {
 				fail("configuration %s: FLEXIAPI_RATE_LIMIT_PER_MINUTE=%d: an AWS WAF rate-based rule needs a limit of at least 10 (0 = no rule)", s.ConfigFile, n)
 			}

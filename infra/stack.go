@@ -58,6 +58,7 @@ type DynamoAccess struct {
 //     (Query on GSI4), AccountByID (GetItem), DeleteAccount without
 //     tombstone (transaction of Delete and Update).
 //   - meta: no table access.
+//   - messages: no table access (it only speaks SIP to the proxy).
 //
 // SES (ses:SendEmail on the identity) and SNS (sns:Publish) permissions
 // will be added to the programs that send mail or SMS in grantNotify.
@@ -77,6 +78,30 @@ var TableAccess = map[string]DynamoAccess{
 	Maintenance: {
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
 		QueryIndexes: []string{"GSI4"},
+	},
+	// resources (shared/resource through shared/store/account_resources.go,
+	// types.go, lists.go, contacts.go): accounts, types, lists, links
+	// (GetItem); the contacts' accounts (BatchGetItem); an account's
+	// partition, a list's members, the types and lists (Query on the
+	// table); who has a type, a list or a contact (Query on GSI1); counters
+	// and the account's types/actions/dictionary (UpdateItem); the
+	// transactions of links and renames (Put, Update, Delete,
+	// ConditionCheck); deleting a list's or a type's links (BatchWriteItem).
+	api.GroupResources: {
+		TableActions: []string{
+			"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+			"dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem",
+		},
+		QueryIndexes: []string{"GSI1"},
+	},
+	// statistics (shared/stats through shared/store/stats*.go): each event
+	// is one conditional PutItem or UpdateItem; the read-back queries GSI5.
+	// Nothing else: no read, no delete (the accounts function deletes an
+	// account's statistics through GSI2).
+	api.GroupStatistics: {
+		TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
+		QueryIndexes: []string{"GSI5"},
 	},
 }
 
@@ -115,7 +140,10 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 		return nil, fmt.Errorf("missing Lambda packages %s: run `make build` (go run ./cmd/devstack build -arch arm64 -out dist) first, or set context %s",
 			strings.Join(missing, ", "), CtxDist)
 	}
-	for p := range api.Routes.Resources() {
+	if s.Routes == nil {
+		s.Routes = api.Routes.Deployed(nil)
+	}
+	for p := range s.Routes.Resources() {
 		if strings.HasPrefix(p, "/{") {
 			return nil, fmt.Errorf("resource %s: a variable first segment would clash with the root {proxy+} fallback", p)
 		}
@@ -375,6 +403,13 @@ func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
 		CloudWatchRole:    jsii.Bool(s.AccessLogs),
 		FailOnWarnings:    jsii.Bool(true),
 		RetainDeployments: jsii.Bool(false),
+		// The QR code PNG (GET /provisioning/qrcode/…) leaves the function
+		// base64-encoded; API Gateway decodes it only when the client's
+		// first Accept type is a binary media type, and browsers and apps
+		// send image/webp, */*… first: "*/*" covers them all. Text answers
+		// (isBase64Encoded false) pass unchanged; request bodies then reach
+		// the functions base64-encoded, which shared/apigw decodes.
+		BinaryMediaTypes: jsii.Strings("*/*"),
 	})
 	st.API = rest
 
@@ -409,14 +444,15 @@ func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
 	public := &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE}
 	protected := &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_CUSTOM, Authorizer: st.Authorizer}
 
-	resources := api.Routes.Resources()
-	for _, path := range api.Routes.SortedResources() {
+	// The deployed routes: a closed gate's route is no resource (D26).
+	resources := s.Routes.Resources()
+	for _, path := range s.Routes.SortedResources() {
 		res := rest.Root()
 		if path != "" {
 			res = rest.Root().ResourceForPath(jsii.String(path))
 		}
 		for _, m := range resources[path] {
-			r, ok := api.Routes.ByGateway(m, path)
+			r, ok := s.Routes.ByGateway(m, path)
 			if !ok {
 				panic("route table: no route for " + m + " " + path)
 			}

@@ -10,8 +10,11 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+	"github.com/flexiapi-serverless/flexiapi/shared/messageapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/metaapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/resourceapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 )
 
 func main() {
@@ -23,12 +26,14 @@ func main() {
 		Title:     cfg.AppName + " API",
 		ServerURL: cfg.AppURL,
 		GateOn:    apigw.GateOn(cfg),
-	}, accountapi.Schemas(cfg))
+	}, accountapi.Schemas(cfg), statsapi.Schemas(), resourceapi.Schemas(cfg), messageapi.Schemas())
 	if err != nil {
 		log.Error("documentation", "error", err.Error())
 		panic(err)
 	}
-	rt, err := api.NewRouter(api.Routes, api.GroupMeta, metaapi.Handlers(docs),
+	// Routed on the deployed table: a closed gate's path is unknown for
+	// every method (404, not 405), as API Gateway has no resource for it.
+	rt, err := api.NewRouter(api.Routes.Deployed(apigw.GateOn(cfg)), api.GroupMeta, metaapi.Handlers(docs),
 		api.RouterOptions{GateOn: apigw.GateOn(cfg), Logger: log})
 	if err != nil {
 		log.Error("router", "error", err.Error())

@@ -31,13 +31,7 @@ func ProxyHandler(rt *api.Router) func(context.Context, events.APIGatewayProxyRe
 
 // GateOn says which gated routes the configuration enables.
 func GateOn(cfg *config.Config) func(api.Gate) bool {
-	return func(g api.Gate) bool {
-		switch g {
-		case api.GateDangerous:
-			return cfg.DangerousEndpoints
-		}
-		return false
-	}
+	return api.GatesOf(cfg)
 }
 
 // Request converts a proxy event.

@@ -1,0 +1,34 @@
+package api
+
+import "github.com/flexiapi-serverless/flexiapi/shared/config"
+
+// GatesOf says which gates a configuration opens. It is the one mapping
+// from configuration to gates: the functions' routers (through
+// apigw.GateOn), the local gateway and the CDK stack all use it.
+func GatesOf(cfg *config.Config) func(Gate) bool {
+	return func(g Gate) bool {
+		switch g {
+		case GateDangerous:
+			return cfg.DangerousEndpoints
+		case GateMessages:
+			return cfg.MessagesConfigured()
+		}
+		return false
+	}
+}
+
+// Deployed is the part of the table API Gateway serves under a
+// configuration: the routes without a gate or with an open one. A closed
+// route is then not a gateway resource at all, so every method on its
+// path reaches the catch-all and answers FlexiAPI's 404 before any
+// authorizer runs (decision D26), as FlexiAPI does for a route it never
+// registered. The meta function routes its fallbacks on this table.
+func (t *Table) Deployed(gateOn func(Gate) bool) *Table {
+	var routes []Route
+	for _, r := range t.Routes() {
+		if r.Gate == "" || (gateOn != nil && gateOn(r.Gate)) {
+			routes = append(routes, r)
+		}
+	}
+	return MustTable(routes)
+}
