@@ -126,6 +126,11 @@ func (s *Service) PublicCreate(ctx context.Context, req PublicCreateRequest) (*A
 		}
 		a.Phone = phone
 		key = creationPIN()
+		// The number's hourly SMS quota is taken before anything is
+		// written: over it, 429 and no account.
+		if err := s.takeSMSQuota(ctx, *phone); err != nil {
+			return nil, err
+		}
 	}
 	a.ConfirmationKey = &key
 	if err := s.createWithToken(ctx, a, TokenUse{Token: token, Now: now}, "account_creation_token"); err != nil {
@@ -137,14 +142,10 @@ func (s *Service) PublicCreate(ctx context.Context, req PublicCreateRequest) (*A
 	return a, nil
 }
 
-// sendCreationSMS sends a code; like FlexiAPI, a failure is logged and the
-// answer is unaffected.
+// sendCreationSMS sends a code whose SMS quota was taken (takeSMSQuota);
+// like FlexiAPI, a failure is logged and the answer is unaffected.
 func (s *Service) sendCreationSMS(ctx context.Context, phone, text string) {
-	if s.deps.SMS == nil {
-		slog.WarnContext(ctx, "creation SMS: no SMS sender configured")
-		return
-	}
-	if err := s.deps.SMS.SendSMS(ctx, phone, text); err != nil {
+	if err := s.deliverSMS(ctx, phone, text); err != nil {
 		slog.WarnContext(ctx, "creation SMS not sent", "error", err.Error())
 	}
 }
@@ -238,10 +239,19 @@ func (s *Service) RecoverByPhone(ctx context.Context, phone, token string) error
 		return err
 	}
 	pin := creationPIN()
+	quota := false
 	err := retryChanged(func() error {
 		a, _, err := s.accountByPhone(ctx, phone)
 		if err != nil {
 			return err
+		}
+		if !quota {
+			// After the lookup (an unknown phone costs no quota), before
+			// any write: over the quota, 429 and the token is kept.
+			if err := s.takeSMSQuota(ctx, phone); err != nil {
+				return err
+			}
+			quota = true
 		}
 		return s.store.SetConfirmationKeyWithToken(ctx, a, pin, TokenUse{Token: token, Now: s.Now()})
 	})

@@ -60,6 +60,8 @@ func creationError(err error) error {
 		return api.Abort(http.StatusNotFound, "")
 	case errors.Is(err, account.ErrActivationExpired):
 		return api.Abort(http.StatusForbidden, account.MsgActivationExpired)
+	case errors.Is(err, account.ErrSMSQuota):
+		return api.Abort(http.StatusTooManyRequests, account.MsgSMSQuota)
 	}
 	return domainError(err)
 }

@@ -128,6 +128,12 @@ func FallbackResponse(t *Table, method, path string, gateOn func(Gate) bool) *Re
 		r.Header.Set("Allow", strings.Join(merr.Allowed, ","))
 		return r
 	}
+	// A closed gated route whose path a variable resource also matches
+	// (POST /api/accounts/public under /api/accounts/{id}) is still not
+	// found, as FlexiAPI's disabled endpoints are, rather than a 405.
+	if full, ferr := Routes.Match(method, path); ferr == nil && full.Route.Gate != "" && (gateOn == nil || !gateOn(full.Route.Gate)) {
+		return notFound
+	}
 	r := Abort(http.StatusMethodNotAllowed, fmt.Sprintf("The %s method is not supported for route %s. Supported methods: %s.",
 		method, trimmed, strings.Join(merr.Allowed, ", "))).Response()
 	r.Header.Set("Allow", strings.Join(merr.Allowed, ", "))

@@ -69,7 +69,6 @@ func TestCreationByRequestToken(t *testing.T) {
 	r := e.do("POST", "/api/account_creation_request_tokens", nil, "")
 	expect(t, r, 201)
 	req := r.JSON(t)["token"].(string)
-	pageURL := e.url + "/creation_token/check/" + req
 
 	t.Run("the form without its CSRF pair is refused", func(t *testing.T) {
 		r2 := e.do("POST", "/api/account_creation_request_tokens", nil, "")
@@ -107,10 +106,10 @@ func TestCreationByRequestToken(t *testing.T) {
 	})
 	t.Run("validate, exchange, create", func(t *testing.T) {
 		page := e.do("GET", "/creation_token/check/"+req, nil, "")
-		if page.Status != 200 || strings.Contains(page.Body, "h-captcha") || !strings.Contains(page.Body, "I&#39;m not a robot") {
+		if page.Status != 200 || strings.Contains(page.Body, "h-captcha") || !strings.Contains(page.Body, "I'm not a robot") {
 			t.Fatalf("%d %s", page.Status, page.Body)
 		}
-		resp := e.crValidateInBrowser(t, pageURL)
+		resp := e.crValidateInBrowser(t, e.cfg.AppURL+"/creation_token/check/"+req)
 		if resp.Status != 200 {
 			t.Fatalf("%d %s", resp.Status, resp.Body)
 		}
@@ -166,13 +165,12 @@ func TestWithAccountCreationTokenValidation(t *testing.T) {
 	}{
 		{"missing username", `{"password":"secret1"}`, "username", "The username field is required."},
 		{"uppercase", `{"username":"Bobby1","password":"secret1"}`, "username", "No uppercase letters are allowed."},
-		{"phone-like username", `{"username":"0612345678","password":"secret1"}`, "username", "The username should be a phone number"},
-		{"+username", `{"username":"+bobby","password":"secret1"}`, "username", "The username should be a phone number"},
+		{"phone-like username", `{"username":"0612345678","password":"secret1"}`, "username", "The username should not be a phone number"},
+		{"+username", `{"username":"+bobby","password":"secret1"}`, "username", "The username should not be a phone number"},
 		{"not SIP", `{"username":"bob by","password":"secret1"}`, "username", "The username should be a valid SIP username"},
 		{"short username", `{"username":"bob","password":"secret1"}`, "username", "The username must be at least 6 characters."},
 		{"long username", `{"username":"` + strings.Repeat("a", 65) + `","password":"secret1"}`, "username", "The username must not be greater than 64 characters."},
 		{"taken username", `{"username":"holder","password":"secret1"}`, "username", "The username has already been taken."},
-		{"admin is taken", `{"username":"admin","password":"secret1"}`, "username", "The username has already been taken."},
 		{"short password", `{"username":"bobbyb","password":"12"}`, "password", "The password must be at least 6 characters."},
 		{"missing password", `{"username":"bobbyb"}`, "password", "The password field is required."},
 		{"bad algorithm (FlexiAPI: 500)", `{"username":"bobbyb","password":"secret1","algorithm":"sha1"}`, "algorithm", account.MsgAlgorithm},
@@ -211,7 +209,7 @@ func TestWithAccountCreationTokenValidation(t *testing.T) {
 			t.Fatalf("%q: %v", bad, m)
 		}
 	}
-	e.expectUnchanged(before)
+	e.crExpectUnchangedButIDs(before)
 	// Linphone 5.1's string values: a numeric password, algorithm and all.
 	r := e.do("POST", "/api/accounts/with-account-creation-token", nil,
 		`{"username":"stringly","password":123456,"algorithm":"MD5","account_creation_token":"`+tok+`"}`)
