@@ -8,8 +8,8 @@ import (
 )
 
 // benchAccount is an account as the API returns it most: email, display
-// name, one password, a small dictionary, an admin role and an activation
-// expiration, so that every branch of Render runs.
+// name, one password, a small dictionary, an admin role, an activation
+// expiration, a type and two actions, so that every branch of Render runs.
 func benchAccount() *account.Account {
 	t := time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 	s := func(v string) *string { return &v }
@@ -23,6 +23,8 @@ func benchAccount() *account.Account {
 		Passwords:            map[string]string{account.AlgSHA256: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"},
 		Admin:                &account.Role{CreatedAt: t, UpdatedAt: t},
 		ActivationExpiration: &account.ActivationExpiration{Expires: t.Add(48 * time.Hour), CreatedAt: t, UpdatedAt: t},
+		Types:                []account.TypeRef{{ID: 1, Key: "device_audio_intercom"}},
+		Actions:              []account.Action{{ID: 3, Key: "open", Code: "1234"}, {ID: 4, Key: "light", Code: "5678"}},
 	}
 }
 

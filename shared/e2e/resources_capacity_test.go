@@ -24,7 +24,8 @@ func requestLogs(logs, method, route string) []requestUnits {
 	for sc.Scan() {
 		line := sc.Text()
 		i := strings.IndexByte(line, '{')
-		if i < 0 || !strings.Contains(line, `"msg":"request"`) {
+		// The function's line (the gateway logs its own, without units).
+		if i < 0 || !strings.Contains(line, `"msg":"request"`) || !strings.Contains(line, `"db_calls"`) {
 			continue
 		}
 		var m struct {

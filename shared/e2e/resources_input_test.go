@@ -123,10 +123,11 @@ func TestResourcesBadInput(t *testing.T) {
 	}
 
 	// A non-admin is refused on every admin route; the user routes need a
-	// caller.
+	// caller (without credentials nor From: FlexiAPI's 422 on from).
 	expectMessage(t, e.withKey(user.Key, "GET", "/api/contacts_lists", ""), 403, "Unauthorized area")
 	expectMessage(t, e.withKey(user.Key, "POST", "/api/account_types", `{"key":"x"}`), 403, "Unauthorized area")
-	expect(t, e.do("GET", "/api/accounts/me/contacts", nil, ""), 401)
+	expect(t, e.do("GET", "/api/accounts/me/contacts", nil, ""), 422)
+	expect(t, e.do("GET", "/api/accounts/me/contacts", header{"X-Api-Key": "wrong"}, ""), 401)
 
 	// Nothing was written.
 	if c, ls := e.links(target.ID); len(c)+len(ls) != 0 {
