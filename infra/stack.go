@@ -72,12 +72,18 @@ var TableAccess = map[string]DynamoAccess{
 			"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
 			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
 			"dynamodb:ConditionCheckItem",
+			// Account deletion: the partition's children and the links to
+			// the account (store/admin_delete.go, store/contacts.go).
+			"dynamodb:BatchWriteItem",
 		},
 		QueryIndexes: []string{"GSI1", "GSI2"},
 	},
+	// maintenance also deletes accounts: their partition (Query on the
+	// table, BatchWriteItem) and the links to them (Query on GSI1).
 	Maintenance: {
-		TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
-		QueryIndexes: []string{"GSI4"},
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+			"dynamodb:Query", "dynamodb:BatchWriteItem"},
+		QueryIndexes: []string{"GSI1", "GSI4"},
 	},
 	// resources (shared/resource through shared/store/account_resources.go,
 	// types.go, lists.go, contacts.go): accounts, types, lists, links

@@ -509,12 +509,13 @@ func TestIAM(t *testing.T) {
 	b := devStack(t)
 	tableID := b.idOf(b.stack.Table.Node().DefaultChild().(awscdk.CfnElement))
 	want := map[string]map[string]bool{
-		Authorizer:        {"dynamodb:GetItem table": true, "dynamodb:UpdateItem table": true, "dynamodb:Query GSI3": true},
-		api.GroupMeta:     {},
-		Maintenance:       {"dynamodb:GetItem table": true, "dynamodb:UpdateItem table": true, "dynamodb:DeleteItem table": true, "dynamodb:Query GSI4": true},
+		Authorizer:    {"dynamodb:GetItem table": true, "dynamodb:UpdateItem table": true, "dynamodb:Query GSI3": true},
+		api.GroupMeta: {},
+		Maintenance: {"dynamodb:GetItem table": true, "dynamodb:UpdateItem table": true, "dynamodb:DeleteItem table": true,
+			"dynamodb:Query table": true, "dynamodb:BatchWriteItem table": true, "dynamodb:Query GSI1": true, "dynamodb:Query GSI4": true},
 		api.GroupAccounts: {},
 	}
-	for _, a := range []string{"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"} {
+	for _, a := range []string{"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "BatchWriteItem"} {
 		want[api.GroupAccounts]["dynamodb:"+a+" table"] = true
 	}
 	want[api.GroupAccounts]["dynamodb:Query GSI1"] = true
