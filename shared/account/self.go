@@ -263,17 +263,37 @@ func (s *Service) sendEmail(ctx context.Context, e Email) error {
 	return s.deps.Mail.SendEmail(ctx, e)
 }
 
+// Owner names an authenticated account: its id, and its username and
+// domain when the authorizer gave them (they save a read).
+type Owner struct {
+	ID               int64
+	Username, Domain string
+}
+
+// sipOf returns the owner's username and domain, read from the account
+// only when the authorizer did not give them.
+func (s *Service) sipOf(ctx context.Context, o Owner) (string, string, error) {
+	if o.Username != "" && o.Domain != "" {
+		return o.Username, o.Domain, nil
+	}
+	a, err := s.store.AccountByID(ctx, o.ID)
+	if err != nil {
+		return "", "", err
+	}
+	return a.Username, a.Domain, nil
+}
+
 // Devices lists the account's devices in Flexisip's registrar (D15): none
 // when no registrar is configured, and none (logged) when it cannot be read.
-func (s *Service) Devices(ctx context.Context, id int64) ([]Device, error) {
+func (s *Service) Devices(ctx context.Context, o Owner) ([]Device, error) {
 	if s.deps.Devices == nil {
 		return nil, nil
 	}
-	a, err := s.store.AccountByID(ctx, id)
+	username, domain, err := s.sipOf(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	devices, err := s.deps.Devices.Devices(ctx, a.Username, a.Domain)
+	devices, err := s.deps.Devices.Devices(ctx, username, domain)
 	if err != nil {
 		slog.ErrorContext(ctx, "registrar not readable", "error", err.Error())
 		return nil, nil
@@ -284,15 +304,15 @@ func (s *Service) Devices(ctx context.Context, id int64) ([]Device, error) {
 // DeleteDevice removes one device from the registrar. As FlexiAPI, an
 // unknown device or an unreachable registrar is not an error for the
 // client (logged).
-func (s *Service) DeleteDevice(ctx context.Context, id int64, uuid string) error {
+func (s *Service) DeleteDevice(ctx context.Context, o Owner, uuid string) error {
 	if s.deps.Devices == nil {
 		return nil
 	}
-	a, err := s.store.AccountByID(ctx, id)
+	username, domain, err := s.sipOf(ctx, o)
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Devices.DeleteDevice(ctx, a.Username, a.Domain, uuid); err != nil {
+	if err := s.deps.Devices.DeleteDevice(ctx, username, domain, uuid); err != nil {
 		slog.ErrorContext(ctx, "registrar device not deleted", "error", err.Error())
 	}
 	return nil

@@ -141,7 +141,7 @@ func (h handlers) emailConfirm(ctx context.Context, r *api.Request) (*api.Respon
 // devices answers FlexiAPI's object keyed by uuid, {} when there is none
 // (D7; FlexiAPI's empty PHP array serialises as []).
 func (h handlers) devices(ctx context.Context, r *api.Request) (*api.Response, error) {
-	devices, err := h.svc.Devices(ctx, r.Principal.AccountID)
+	devices, err := h.svc.Devices(ctx, owner(r))
 	if err != nil {
 		return nil, selfError(err)
 	}
@@ -171,8 +171,12 @@ func renderDevices(devices []account.Device) []byte {
 }
 
 func (h handlers) deviceDestroy(ctx context.Context, r *api.Request) (*api.Response, error) {
-	if err := h.svc.DeleteDevice(ctx, r.Principal.AccountID, r.Param("uuid")); err != nil {
+	if err := h.svc.DeleteDevice(ctx, owner(r), r.Param("uuid")); err != nil {
 		return nil, selfError(err)
 	}
 	return api.Empty(), nil
+}
+
+func owner(r *api.Request) account.Owner {
+	return account.Owner{ID: r.Principal.AccountID, Username: r.Principal.Username, Domain: r.Principal.Domain}
 }
