@@ -98,8 +98,14 @@ synth: build
 # ---------------------------------------------------------------- run
 
 .PHONY: run
-run: tools
+run: tools redis-server
 	go run ./cmd/devstack run
+
+# The stand-in for Flexisip's Redis registrar (devices): Debian's package,
+# installed alone when missing (make test installs every package).
+.PHONY: redis-server
+redis-server:
+	@command -v redis-server >/dev/null || $(MAKE) --no-print-directory apt-packages APT_PACKAGES=redis-server
 
 # ---------------------------------------------------------------- test
 
