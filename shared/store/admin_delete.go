@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,6 +40,18 @@ const (
 	ownedPK = "owned_pk"
 	ownedSK = "owned_sk"
 )
+
+// ownedRefPut is the transaction item that makes an account own an item
+// keyed elsewhere (step 2): put it in the transaction that writes that
+// item, and deleting the account deletes both. For example the creation
+// token an account was created with, which FlexiAPI deletes with it.
+func (s *Store) ownedRefPut(accountID int64, owned map[string]types.AttributeValue) types.TransactWriteItem {
+	opk, osk := getS(owned, schema.PartitionKey), getS(owned, schema.SortKey)
+	ref := merge(key(pfxAccount+strconv.FormatInt(accountID, 10), "OWNS#"+opk+"#"+osk), map[string]types.AttributeValue{
+		"type": str("owned_ref"), ownedPK: str(opk), ownedSK: str(osk),
+	})
+	return put(s.table, ref, "", nil)
+}
 
 // accountCleanup removes what refers to a deleted account from outside
 // its partition. byAdmin is true for admin DELETE /accounts/{id}, whose
