@@ -108,6 +108,15 @@ func overlongCases() []overlongCase {
 		{route: "POST /api/accounts/{id}/block", name: "id", method: "POST", path: "/api/accounts/" + longDigits + "/block", auth: "admin", status: 422},
 		{route: "POST /api/accounts/{id}/unblock", name: "id", method: "POST", path: "/api/accounts/" + longDigits + "/unblock", auth: "admin", status: 422},
 
+		// Provisioning and vCard (the header is sent so that the token is read).
+		{route: "GET /provisioning/{provisioning_token}", name: "token", method: "GET", path: "/provisioning/" + longName,
+			headers: func(*env) header { return header{"X-Linphone-Provisioning": "1"} }, status: 404},
+		{route: "GET /provisioning/qrcode/{provisioning_token}", name: "token", method: "GET", path: "/provisioning/qrcode/" + longName, status: 404},
+		{route: "GET /provisioning/auth_token/{auth_token}", name: "token", method: "GET", path: "/provisioning/auth_token/" + longName,
+			headers: func(*env) header { return header{"X-Linphone-Provisioning": "1"} }, status: 404},
+		{route: "GET /api/accounts/{id}/provision", name: "id", method: "GET", path: "/api/accounts/" + longDigits + "/provision", auth: "admin", status: 422},
+		{route: "GET /contacts/vcard/{sip}", name: "sip", method: "GET", path: "/contacts/vcard/" + longName + "@" + longDomain, auth: "admin", status: 404},
+
 		// Rows for the routes of the other areas go here, one per client
 		// string that reaches a key (path segments, body fields, headers).
 	}
