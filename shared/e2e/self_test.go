@@ -523,3 +523,24 @@ func TestSelfBadInput(t *testing.T) {
 	}
 	e.expectUnchanged(before)
 }
+
+// SES unreachable: FlexiAPI answers 500 to the email change request (after
+// saving the code) and to a first password set (after setting it).
+func TestSelfWhenEmailCannotBeSent(t *testing.T) {
+	e := newEnv(t, map[string]string{"AWS_ENDPOINT_URL_SESV2": "http://127.0.0.1:1"})
+	address := testenv.UniqueName("unsent") + "@example.org"
+	u := e.user(`{"username":"nomailuser","algorithm":"SHA-256","password":"123456","email":"` + address + `"}`)
+	newAddress := testenv.UniqueName("unsent") + "@example.org"
+	r := e.withKey(u.Key, "POST", "/api/accounts/me/email/request", `{"email":"`+newAddress+`"}`)
+	expectMessage(t, r, 503, "The email could not be sent, try again later.")
+	if change, _ := e.me(u)["email_change_code"].(map[string]any); change == nil || change["email"] != newAddress {
+		t.Fatalf("the pending change was not kept: %v", change)
+	}
+	e.setPasswords("nomailuser", map[string]string{})
+	r = e.withKey(u.Key, "POST", "/api/accounts/me/password", `{"algorithm":"SHA-256","password":"2345678"}`)
+	if r.Status != 200 || r.Body != "" {
+		t.Fatalf("first password with the mail failing: %d %q", r.Status, r.Body)
+	}
+	r, _ = e.digest("GET", "/api/accounts/me", "nomailuser", "2345678", "")
+	expect(t, r, 200)
+}
