@@ -10,7 +10,9 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/accountapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
+	"github.com/flexiapi-serverless/flexiapi/shared/messageapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/resourceapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 )
 
@@ -22,7 +24,7 @@ func testDocs(t testing.TB) *Docs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := NewDocs(api.Routes, openapi.Info{Title: "Test API", ServerURL: cfg.AppURL}, accountapi.Schemas(cfg), statsapi.Schemas())
+	docs, err := NewDocs(api.Routes, openapi.Info{Title: "Test API", ServerURL: cfg.AppURL}, accountapi.Schemas(cfg), statsapi.Schemas(), resourceapi.Schemas(cfg), messageapi.Schemas())
 	if err != nil {
 		t.Fatal(err)
 	}

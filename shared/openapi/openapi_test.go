@@ -89,7 +89,7 @@ type fixture struct {
 func fixtures(t testing.TB) []fixture {
 	rich, richSchemas := richTable(t)
 	return []fixture{
-		{"production", api.Routes, withMessages(withStatistics(accountapi.Schemas(testConfig(t))))},
+		{"production", api.Routes, withResources(withMessages(withStatistics(accountapi.Schemas(testConfig(t)))), testConfig(t))},
 		{"rich", rich, richSchemas},
 	}
 }

@@ -11,16 +11,14 @@ func resourcesSchemas(m map[string]obj) {
 		prop{"display_name", orNull("string", "")},
 		prop{"types", with(typed("array", ""), kv{"items", ref("AccountType")})},
 		prop{"actions", with(typed("array", "Always empty when `dtmf_protocol` is null."), kv{"items", ref("AccountAction")})})
-	m["Contacts"] = with(typed("array", "Ascending id."), kv{"items", ref("Contact")})
-	m["Accounts"] = with(typed("array", "Ascending id."), kv{"items", ref("Account")})
 	m["ContactsList"] = object("A contacts list. `contacts_count` counts the members the caller's domain scope sees "+
 		"(creation answers without it).",
 		prop{"id", typed("integer", "")}, prop{"title", typed("string", "")}, prop{"description", orNull("string", "")},
 		prop{"created_at", timestamp()}, prop{"updated_at", timestamp()}, prop{"contacts_count", typed("integer", "")})
-	m["ContactsLists"] = with(typed("array", "Ascending id."), kv{"items", ref("ContactsList")})
-	m["AccountTypes"] = with(typed("array", "Ascending id."), kv{"items", ref("AccountType")})
-	m["AccountActions"] = with(typed("array", "Ascending id."), kv{"items", ref("AccountAction")})
-	m["Dictionary"] = with(typed("object", "String keys and values, in insertion order (`{}` when empty)."),
-		kv{"additionalProperties", obj{{"type", "string"}}})
 	m["DictionaryValue"] = object("", prop{"value", typed("string", "")})
+}
+
+// arrayOf is an array of a component.
+func arrayOf(component string) obj {
+	return obj{{"type", "array"}, {"items", ref(component)}}
 }
