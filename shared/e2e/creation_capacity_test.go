@@ -31,18 +31,18 @@ func TestCreationCapacity(t *testing.T) {
 	}
 	prid := crDevice()
 	measure(step{"send-by-push", "POST", "/api/account_creation_tokens/send-by-push", "POST /api/account_creation_tokens/send-by-push",
-		crPushBody("fcm", "p", prid), 200, 0.5, 1})
+		crPushBody("fcm", "p", prid), 200, 0, 1})
 	msgs, _ := crPushesTo(t, prid)
 	pushed := crPushedToken(t, msgs[0])
 	measure(step{"with-account-creation-token (pushed token)", "POST", "/api/accounts/with-account-creation-token",
 		"POST /api/accounts/with-account-creation-token",
-		`{"username":"measured1","password":"secret1","account_creation_token":"` + pushed + `"}`, 200, 1, 0})
+		`{"username":"measured1","password":"secret1","account_creation_token":"` + pushed + `"}`, 200, 1, 29})
 	measure(step{"send-by-push, throttled", "POST", "/api/account_creation_tokens/send-by-push", "POST /api/account_creation_tokens/send-by-push",
 		crPushBody("fcm", "p", prid), 429, 0.5, 0})
 	tok := measure(step{"admin creation token", "POST", "/api/account_creation_tokens", "POST /api/account_creation_tokens", "", 201, 0, 1}).JSON(t)["token"].(string)
 	measure(step{"with-account-creation-token, username taken", "POST", "/api/accounts/with-account-creation-token",
 		"POST /api/accounts/with-account-creation-token",
-		`{"username":"measured1","password":"secret1","account_creation_token":"` + tok + `"}`, 422, 1, 0})
+		`{"username":"measured1","password":"secret1","account_creation_token":"` + tok + `"}`, 422, 1, 1})
 	measure(step{"with-account-creation-token, unknown token", "POST", "/api/accounts/with-account-creation-token",
 		"POST /api/accounts/with-account-creation-token",
 		`{"username":"measured9","password":"secret1","account_creation_token":"0123456789abc"}`, 422, 1, 0})
@@ -50,24 +50,25 @@ func TestCreationCapacity(t *testing.T) {
 	measure(step{"exchange, not validated", "POST", "/api/account_creation_tokens/using-account-creation-request-token",
 		"POST /api/account_creation_tokens/using-account-creation-request-token", `{"account_creation_request_token":"` + req + `"}`, 404, 1, 0})
 	e.crValidateInBrowser(t, e.cfg.AppURL+"/creation_token/check/"+req)
-	read, write := functionUnits(t, e, "GET /creation_token/check/{token}")
-	t.Logf("validation page: %.1f RCU, %.1f WCU", read, write)
-	read, write = functionUnits(t, e, "POST /creation_token/check/{token}")
-	t.Logf("validation form: %.1f RCU, %.1f WCU", read, write)
+	for route, want := range map[string][2]float64{"GET /creation_token/check/{token}": {1, 0}, "POST /creation_token/check/{token}": {1, 1}} {
+		if read, write := functionUnits(t, e, route); read != want[0] || write != want[1] {
+			t.Errorf("%s: %.1f RCU, %.1f WCU; measured before: %v", route, read, write, want)
+		}
+	}
 	measure(step{"exchange", "POST", "/api/account_creation_tokens/using-account-creation-request-token",
-		"POST /api/account_creation_tokens/using-account-creation-request-token", `{"account_creation_request_token":"` + req + `"}`, 201, 0, 0})
+		"POST /api/account_creation_tokens/using-account-creation-request-token", `{"account_creation_request_token":"` + req + `"}`, 201, 0, 4})
 	measure(step{"info", "GET", "/api/accounts/measured1@" + domain + "/info", "GET /api/accounts/{sip}/info", "", 200, 2, 0})
 	phone := crPhone()
 	measure(step{"public with a phone", "POST", "/api/accounts/public", "POST /api/accounts/public",
-		`{"phone":"` + phone + `","password":"secret1","algorithm":"SHA-256","account_creation_token":"` + tok + `"}`, 200, 0, 0})
+		`{"phone":"` + phone + `","password":"secret1","algorithm":"SHA-256","account_creation_token":"` + tok + `"}`, 200, 1, 22})
 	measure(step{"info-by-phone", "GET", "/api/accounts/" + phone + "/info-by-phone", "GET /api/accounts/{phone}/info-by-phone", "", 200, 2, 0})
 	tok2 := e.crToken(t)
 	measure(step{"recover-by-phone", "POST", "/api/accounts/recover-by-phone", "POST /api/accounts/recover-by-phone",
-		`{"phone":"` + phone + `","account_creation_token":"` + tok2 + `"}`, 200, 0, 0})
+		`{"phone":"` + phone + `","account_creation_token":"` + tok2 + `"}`, 200, 3, 5})
 	sms := crSMS(t, phone)
 	pin := crPIN(t, sms[len(sms)-1])
-	measure(step{"recover", "GET", "/api/accounts/" + phone + "@" + domain + "/recover/" + pin, "GET /api/accounts/{sip}/recover/{recover_key}", "", 200, 0, 0})
+	measure(step{"recover", "GET", "/api/accounts/" + phone + "@" + domain + "/recover/" + pin, "GET /api/accounts/{sip}/recover/{recover_key}", "", 200, 2, 2})
 	key := crActivationFixture(t, e, "measured2", "")
 	measure(step{"activate by email key", "POST", "/api/accounts/measured2@" + domain + "/activate/email", "POST /api/accounts/{sip}/activate/email",
-		`{"confirmation_key":"` + key + `"}`, 200, 0, 0})
+		`{"confirmation_key":"` + key + `"}`, 200, 2, 2})
 }
