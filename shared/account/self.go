@@ -68,7 +68,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, req PasswordChan
 	if !hadPassword && changed.Email != nil {
 		// FlexiAPI answers 500 when this mail fails, after the password
 		// was set; the change stands, so we answer its success and log.
-		if err := s.sendEmail(ctx, confirmedRegistrationEmail(s.cfg.AppName, s.cfg.MailSignature, changed)); err != nil {
+		if err := s.sendEmail(ctx, confirmedRegistrationEmail(s.cfg, changed)); err != nil {
 			slog.ErrorContext(ctx, "confirmed registration email not sent", "account_id", id, "error", err.Error())
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"html"
 	"math/big"
 	"strings"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
 // FlexiAPI's SMS texts (auth-accounts.md §7.1); APP_NAME names the service.
@@ -38,21 +40,48 @@ func registerValidationEmail(appName, signature, to, code string) Email {
 
 // confirmedRegistrationEmail is FlexiAPI's "Confirmed Registration" mail,
 // sent when an account with an email gets its first password.
-func confirmedRegistrationEmail(appName, signature string, a *Account) Email {
+func confirmedRegistrationEmail(cfg *config.Config, a *Account) Email {
 	sip := "sip:" + a.Username + "@" + a.Domain
+	intro := []string{"Your SIP account has been successfully created.",
+		"You can now configure this account on any SIP-compatible application using the following parameters:"}
+	if cfg.ConfirmedRegistrationText != "" {
+		intro = strings.Split(cfg.ConfirmedRegistrationText, "\n")
+	}
+	params := [][2]string{{"SIP address", sip}, {"Username", a.Username}, {"Domain", a.Domain}}
+	var extra [][2]string
+	if cfg.ProxyRegistrarAddress != "" {
+		extra = append(extra, [2]string{"Proxy/registrar address", "sip:" + cfg.ProxyRegistrarAddress})
+	}
+	if cfg.TransportProtocolText != "" {
+		extra = append(extra, [2]string{"Transport", cfg.TransportProtocolText})
+	}
+
 	var t strings.Builder
-	t.WriteString("Registration confirmed " + appName + "\n\nHello,\n\n")
-	t.WriteString("Your SIP account has been successfully created.\n")
-	t.WriteString("You can now configure this account on any SIP-compatible application using the following parameters:\n\n")
-	t.WriteString("    SIP address: " + sip + "\n    Username: " + a.Username + "\n    Domain: " + a.Domain + "\n\n")
-	t.WriteString("Regards,\n" + signature)
+	t.WriteString("Registration confirmed " + cfg.AppName + "\n\nHello,\n\n" + strings.Join(intro, "\n") + "\n\n")
+	for _, p := range params {
+		t.WriteString("    " + p[0] + ": " + p[1] + "\n")
+	}
+	t.WriteString("\n")
+	for _, p := range extra {
+		t.WriteString("    " + p[0] + ":  " + p[1] + "\n")
+	}
+	t.WriteString("\nRegards,\n" + cfg.MailSignature)
+
 	h := html.EscapeString
-	body := "<h1>Registration confirmed " + h(appName) + "</h1>\n<p>Hello,</p>\n" +
-		"<p>Your SIP account has been successfully created.<br>\n" +
-		"You can now configure this account on any SIP-compatible application using the following parameters:</p>\n" +
-		"<ul>\n<li>SIP address: " + h(sip) + "</li>\n<li>Username: " + h(a.Username) + "</li>\n<li>Domain: " + h(a.Domain) + "</li>\n</ul>\n" +
-		"<p>Regards,<br>" + h(signature) + "</p>\n"
-	return Email{To: deref(a.Email), Subject: "Confirmed Registration", Text: t.String(), HTML: htmlPage(body)}
+	var b strings.Builder
+	b.WriteString("<h1>Registration confirmed " + h(cfg.AppName) + "</h1>\n<p>Hello,</p>\n<p>")
+	for i, line := range intro {
+		if i > 0 {
+			b.WriteString("<br>\n")
+		}
+		b.WriteString(h(line))
+	}
+	b.WriteString("</p>\n<ul>\n")
+	for _, p := range append(params, extra...) {
+		b.WriteString("<li>" + h(p[0]) + ": " + h(p[1]) + "</li>\n")
+	}
+	b.WriteString("</ul>\n<p>Regards,<br>" + h(cfg.MailSignature) + "</p>\n")
+	return Email{To: deref(a.Email), Subject: "Confirmed Registration", Text: t.String(), HTML: htmlPage(b.String())}
 }
 
 func htmlPage(body string) string {

@@ -73,6 +73,11 @@ type Config struct {
 	ProvisioningOverwrite  bool
 	ProvisioningNeedHeader bool
 
+	// The "Confirmed Registration" email's texts (FlexiAPI's).
+	ConfirmedRegistrationText string // INSTANCE_CONFIRMED_REGISTRATION_TEXT
+	ProxyRegistrarAddress     string // ACCOUNT_PROXY_REGISTRAR_ADDRESS
+	TransportProtocolText     string // ACCOUNT_TRANSPORT_PROTOCOL_TEXT
+
 	// PushApps maps pn_provider, or pn_provider:pn_param, to an SNS
 	// platform application name or ARN (SNS_PUSH_PLATFORM_APPLICATIONS, D18).
 	PushApps map[string]string
@@ -118,6 +123,9 @@ var Vars = []Var{
 	{"MAIL_FROM_ADDRESS", "hello@example.com", "Sender address of emails (SES identity)."},
 	{"MAIL_FROM_NAME", "Account Manager", "Sender name of emails."},
 	{"MAIL_SIGNATURE", "The Linphone Team", "Signature line of emails."},
+	{"INSTANCE_CONFIRMED_REGISTRATION_TEXT", "", "Replaces the first paragraph of the \"Confirmed Registration\" email (plain text)."},
+	{"ACCOUNT_PROXY_REGISTRAR_ADDRESS", "sip.domain.com", "Proxy/registrar address given in the \"Confirmed Registration\" email."},
+	{"ACCOUNT_TRANSPORT_PROTOCOL_TEXT", "TLS (recommended), TCP or UDP", "Transport given in the \"Confirmed Registration\" email."},
 	{"FLEXISIP_REDIS_URL", "", "Flexisip's Redis registrar (redis://host:port/db); empty = no devices."},
 	{"SIP_PROXY", "", "Flexisip proxy for POST /messages (sip:host;transport=tcp); empty = route disabled."},
 	{"SIP_SENDER_URI", "", "SIP identity that sends POST /messages."},
@@ -178,6 +186,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		ProvisioningOverwrite:    r.boolean("ACCOUNT_PROVISIONING_OVERWRITE_ALL"),
 		ProvisioningNeedHeader:   r.boolean("ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER"),
 	}
+	c.ConfirmedRegistrationText = r.str("INSTANCE_CONFIRMED_REGISTRATION_TEXT")
+	c.ProxyRegistrarAddress = r.str("ACCOUNT_PROXY_REGISTRAR_ADDRESS")
+	c.TransportProtocolText = r.str("ACCOUNT_TRANSPORT_PROTOCOL_TEXT")
 	if err := json.Unmarshal([]byte(r.str("SNS_PUSH_PLATFORM_APPLICATIONS")), &c.PushApps); err != nil {
 		r.fail("SNS_PUSH_PLATFORM_APPLICATIONS", "must be a JSON object of strings: "+err.Error())
 	}
