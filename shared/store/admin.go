@@ -112,8 +112,9 @@ func sameString(a, b *string) bool {
 //	counts       moved between domains
 func (s *Store) UpdateAccount(ctx context.Context, prev, next *account.Account, emailUnique bool) (*account.Account, error) {
 	next.APIKeyHash = prev.APIKeyHash
+	keepOldEmailMarker := false
 	for {
-		items, meaning, keyIndex := s.updateItems(prev, next, emailUnique)
+		items, meaning, keyIndex := s.updateItems(prev, next, emailUnique, keepOldEmailMarker)
 		err := s.transact(ctx, items)
 		var c *cancelled
 		switch {
@@ -123,6 +124,10 @@ func (s *Store) UpdateAccount(ctx context.Context, prev, next *account.Account, 
 			// The key item expired (TTL) while the account still names it:
 			// drop the dangling reference and try again.
 			next.APIKeyHash = ""
+		case errors.As(err, &c) && c.index < len(meaning) && meaning[c.index] == errEmailMarkerNotOurs:
+			// Without ACCOUNT_EMAIL_UNIQUE another account may hold the
+			// marker of a shared email (written while it was on): keep it.
+			keepOldEmailMarker = true
 		case errors.As(err, &c) && c.index < len(meaning) && meaning[c.index] != nil:
 			return nil, meaning[c.index]
 		case errors.As(err, &c):
@@ -133,7 +138,7 @@ func (s *Store) UpdateAccount(ctx context.Context, prev, next *account.Account, 
 	}
 }
 
-func (s *Store) updateItems(prev, next *account.Account, emailUnique bool) (items []types.TransactWriteItem, meaning []error, keyIndex int) {
+func (s *Store) updateItems(prev, next *account.Account, emailUnique, keepOldEmailMarker bool) (items []types.TransactWriteItem, meaning []error, keyIndex int) {
 	id := num(prev.ID)
 	add := func(it types.TransactWriteItem, m error) {
 		items = append(items, it)
@@ -169,8 +174,8 @@ func (s *Store) updateItems(prev, next *account.Account, emailUnique bool) (item
 		if emailUnique && next.Email != nil {
 			add(put(s.table, markerItem(emailKey(*next.Email), "email", next.ID), freeOrMine, mine), account.ErrEmailTaken)
 		}
-		if prev.Email != nil {
-			add(del(s.table, emailKey(*prev.Email), ownedBy, mine), nil)
+		if prev.Email != nil && !keepOldEmailMarker {
+			add(del(s.table, emailKey(*prev.Email), ownedBy, mine), errEmailMarkerNotOurs)
 		}
 	}
 	if !sameString(prev.Phone, next.Phone) {

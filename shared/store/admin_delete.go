@@ -94,6 +94,19 @@ func (s *Store) deleteAccount(ctx context.Context, a *account.Account, d deletio
 
 // deleteAccountCore is step 1: one transaction.
 func (s *Store) deleteAccountCore(ctx context.Context, a *account.Account, d deletion) error {
+	err := s.deleteAccountItems(ctx, a, d, true)
+	if errors.Is(err, errEmailMarkerNotOurs) {
+		// Without ACCOUNT_EMAIL_UNIQUE two accounts may share an email, and
+		// a marker written while it was on may be the other's: keep it.
+		err = s.deleteAccountItems(ctx, a, d, false)
+	}
+	return err
+}
+
+// errEmailMarkerNotOurs: the email marker belongs to another account.
+var errEmailMarkerNotOurs = errors.New("the email marker belongs to another account")
+
+func (s *Store) deleteAccountItems(ctx context.Context, a *account.Account, d deletion, withEmail bool) error {
 	id := map[string]types.AttributeValue{":id": num(a.ID)}
 	items := []types.TransactWriteItem{
 		del(s.table, accountKey(a.ID), "attribute_exists(PK)", nil),
@@ -109,7 +122,9 @@ func (s *Store) deleteAccountCore(ctx context.Context, a *account.Account, d del
 		}
 		items = append(items, put(s.table, tomb, "", nil))
 	}
-	if a.Email != nil {
+	emailIndex := -1
+	if a.Email != nil && withEmail {
+		emailIndex = len(items)
 		items = append(items, del(s.table, emailKey(*a.Email), ownedBy, id))
 	}
 	if a.Phone != nil {
@@ -124,8 +139,11 @@ func (s *Store) deleteAccountCore(ctx context.Context, a *account.Account, d del
 	err := s.transact(ctx, items)
 	var c *cancelled
 	if errors.As(err, &c) {
-		if c.index == 0 {
+		switch c.index {
+		case 0:
 			return account.ErrNotFound
+		case emailIndex:
+			return errEmailMarkerNotOurs
 		}
 		return fmt.Errorf("delete account %d: %w", a.ID, account.ErrAlreadyChanged)
 	}

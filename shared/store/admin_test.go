@@ -268,3 +268,43 @@ func TestOverlongKeysAreNotFound(t *testing.T) {
 		t.Fatalf("APIKey: %v", err)
 	}
 }
+
+// Without ACCOUNT_EMAIL_UNIQUE two accounts may share an email while one
+// holds the marker (written when it was on): updating or deleting the
+// other keeps that marker and succeeds.
+func TestSharedEmailMarkerBelongsToAnother(t *testing.T) {
+	st := testenv.Table(t)
+	holder := newAccount(t, st, "holder", "sip.example.org")
+	holder.Email = sp("shared@example.org")
+	if err := st.CreateAccount(ctx, holder, true); err != nil {
+		t.Fatal(err)
+	}
+	sharer := newAccount(t, st, "sharer", "sip.example.org")
+	sharer.Email = sp("shared@example.org")
+	if err := st.CreateAccount(ctx, sharer, false); err != nil {
+		t.Fatal(err)
+	}
+	next := *sharer
+	next.Email = sp("own@example.org")
+	if _, err := st.UpdateAccount(ctx, sharer, &next, false); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if getItem(t, st, "EMAIL#shared@example.org", "EMAIL") == nil {
+		t.Fatal("the holder's marker was deleted")
+	}
+	back := next
+	back.Email = sp("shared@example.org")
+	if _, err := st.UpdateAccount(ctx, &next, &back, false); err != nil {
+		t.Fatalf("update back: %v", err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	if err := st.DeleteAccount(ctx, &back, true, now, time.Time{}); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if m := getItem(t, st, "EMAIL#shared@example.org", "EMAIL"); m == nil || m["account_id"].(*types.AttributeValueMemberN).Value != strconv.FormatInt(holder.ID, 10) {
+		t.Fatalf("the holder's marker: %v", m)
+	}
+	if _, err := st.AccountByID(ctx, sharer.ID); !errors.Is(err, account.ErrNotFound) {
+		t.Fatalf("the sharer remains: %v", err)
+	}
+}
