@@ -251,3 +251,41 @@ func TestResourcesLinphoneClient(t *testing.T) {
 	expectText(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/contacts/%d", u.ID, c.ID), ""), 200, "")
 	linphone(t, base, "contacts", u.Username, domain, "secret")
 }
+
+// TestResourcesConcurrentWrites: the dictionary, the actions and the
+// types share the account item; concurrent writers each keep their change
+// (the version condition makes the loser re-read and retry).
+func TestResourcesConcurrentWrites(t *testing.T) {
+	e := newEnv(t, nil)
+	acc := e.newAccount("busy", "password", "SHA-256", false)
+	e.setDTMF(acc.ID, "sipinfo")
+	ty := e.asAdmin("POST", "/api/account_types", `{"key":"phone"}`)
+	expect(t, ty, 201)
+	typ := int64(ty.JSON(t)["id"].(float64))
+	const n = 8
+	done := make(chan response, 2*n+1)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			done <- e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/dictionary/k%d", acc.ID, i), `{"value":"v"}`)
+		}(i)
+		go func(i int) {
+			done <- e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/actions", acc.ID), fmt.Sprintf(`{"key":"a%d","code":"c%d"}`, i, i))
+		}(i)
+	}
+	go func() { done <- e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/types/%d", acc.ID, typ), "") }()
+	for i := 0; i < 2*n+1; i++ {
+		if r := <-done; r.Status >= 300 {
+			var errs []string
+			for _, l := range strings.Split(e.logs.String(), "\n") {
+				if strings.Contains(l, "handler error") {
+					errs = append(errs, l)
+				}
+			}
+			t.Fatalf("%d %s\n%s", r.Status, r.Body, strings.Join(errs, "\n"))
+		}
+	}
+	a := e.stored(acc.ID)
+	if len(a.Dictionary) != n || len(a.Actions) != n || len(a.Types) != 1 {
+		t.Fatalf("lost writes: %d entries, %d actions, %d types", len(a.Dictionary), len(a.Actions), len(a.Types))
+	}
+}
