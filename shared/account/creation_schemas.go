@@ -79,13 +79,17 @@ func PublicCreateSchema(cfg *config.Config) validate.Schema {
 		validate.Documented("unique:accounts,username (in the domain)"),
 		validate.Documented("unique:accounts_tombstones,username (in the domain)"),
 		validate.Filled()}
-	email := []validate.Rule{validate.RequiredWithout("phone"), validate.Email(), validate.Max(maxEmail)}
+	// An explicit null email or phone is not "absent": FlexiAPI runs the
+	// non-nullable rules on it and answers one message (`must be a valid
+	// email address`, `must start with one of the following: +`); our own
+	// bounds do not add theirs to it.
+	email := []validate.Rule{validate.RequiredWithout("phone"), validate.Email(), unlessNull(validate.Max(maxEmail))}
 	if cfg.EmailUnique {
 		email = append(email, validate.Documented("unique:accounts,email"))
 	}
-	phone := []validate.Rule{validate.RequiredWithout("email"), validate.RequiredWithout("username"), validate.Scalar(),
+	phone := []validate.Rule{validate.RequiredWithout("email"), validate.RequiredWithout("username"), unlessNull(validate.Scalar()),
 		validate.Documented("unique:aliases,alias"), validate.Documented("unique:accounts,username"),
-		validate.WithoutSpaces(), validate.StartsWith("+"), validate.Max(maxUsername)}
+		unlessNull(validate.WithoutSpaces()), validate.StartsWith("+"), unlessNull(validate.Max(maxUsername))}
 	return validate.Schema{Steps: []validate.Step{{
 		{Name: "username", Type: "string", Desc: "required without phone", Rules: username},
 		{Name: "algorithm", Type: "string", Desc: "MD5 or SHA-256", Rules: algorithmRules()},
@@ -129,4 +133,16 @@ func ActivateSchema(phone bool) validate.Schema {
 		{Name: "confirmation_key", Type: "string", Desc: desc + "; `code` is accepted instead",
 			Rules: []validate.Rule{validate.Alias("code", validate.Required(), validate.Scalar(), rule)}},
 	}}}
+}
+
+// unlessNull runs a rule on every value but null.
+func unlessNull(r validate.Rule) validate.Rule { return nullSkipping{r} }
+
+type nullSkipping struct{ validate.Rule }
+
+func (n nullSkipping) Check(c validate.Context, v any, present bool) string {
+	if v == nil {
+		return ""
+	}
+	return n.Rule.Check(c, v, present)
 }

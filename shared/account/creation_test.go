@@ -91,6 +91,15 @@ func TestPublicCreateSchemaRequiredWithout(t *testing.T) {
 		firstError(t, errs, "phone") != "The phone field is required when email is not present." {
 		t.Fatal(errs)
 	}
+	// An explicit null is FlexiAPI's one message, not "required".
+	errs = s.Validate(input(map[string]any{"username": "somebody", "phone": nil, "email": "a@example.org", "password": "secret1", "algorithm": "MD5", "account_creation_token": "abcdefghijklm"}))
+	if got := errs.Field("phone"); len(got) != 1 || got[0] != "The phone must start with one of the following: +" {
+		t.Fatal(errs)
+	}
+	errs = s.Validate(input(map[string]any{"email": nil, "phone": "+33612345678", "password": "secret1", "algorithm": "MD5", "account_creation_token": "abcdefghijklm"}))
+	if got := errs.Field("email"); len(got) != 1 || got[0] != "The email must be a valid email address." {
+		t.Fatal(errs)
+	}
 	// A phone alone is enough (it becomes the username).
 	if errs := s.Validate(input(map[string]any{"phone": "+33612345678", "password": "secret1", "algorithm": "MD5", "account_creation_token": "abcdefghijklm"})); errs != nil {
 		t.Fatal(errs)
