@@ -21,10 +21,28 @@ func (s *Service) dtmfAccount(ctx context.Context, id int64, scope string) (*acc
 	return a, nil
 }
 
-// ActionsGuard checks the guard alone (handlers validate the body after it).
-func (s *Service) ActionsGuard(ctx context.Context, id int64, scope string) error {
-	_, err := s.dtmfAccount(ctx, id, scope)
-	return err
+// ActionsGuard checks the guard alone (handlers validate the body after
+// it). The account it read serves the write that follows (CreateAction,
+// UpdateAction), which re-reads only after a lost race.
+func (s *Service) ActionsGuard(ctx context.Context, id int64, scope string) (*account.Account, error) {
+	return s.dtmfAccount(ctx, id, scope)
+}
+
+// withDTMFAccount runs a write on the guarded account: first the one
+// already read (if any), then fresh reads after lost races.
+func (s *Service) withDTMFAccount(ctx context.Context, first *account.Account, id int64, scope string, f func(a *account.Account) error) error {
+	a := first
+	return retry(func() error {
+		if a == nil {
+			var err error
+			if a, err = s.dtmfAccount(ctx, id, scope); err != nil {
+				return err
+			}
+		}
+		err := f(a)
+		a = nil
+		return err
+	})
 }
 
 // Actions are the account's actions, ascending id.
@@ -49,18 +67,15 @@ func (s *Service) Action(ctx context.Context, id, actionID int64, scope string) 
 	return &a.Actions[i], nil
 }
 
-// CreateAction adds an action (key and code validated by the handler).
-func (s *Service) CreateAction(ctx context.Context, id int64, key, code, scope string) (*account.Action, error) {
+// CreateAction adds an action (key and code validated by the handler);
+// guarded is the account ActionsGuard read (nil: read it).
+func (s *Service) CreateAction(ctx context.Context, guarded *account.Account, id int64, key, code, scope string) (*account.Action, error) {
 	actionID, err := s.store.NextResourceID(ctx, "action_id")
 	if err != nil {
 		return nil, err
 	}
 	x := account.Action{ID: actionID, Key: key, Code: code}
-	err = retry(func() error {
-		a, err := s.dtmfAccount(ctx, id, scope)
-		if err != nil {
-			return err
-		}
+	err = s.withDTMFAccount(ctx, guarded, id, scope, func(a *account.Account) error {
 		next := *a
 		next.Actions = append(slices.Clone(a.Actions), x)
 		return s.store.SetAccountResources(ctx, a, &next)
@@ -71,14 +86,11 @@ func (s *Service) CreateAction(ctx context.Context, id int64, key, code, scope s
 	return &x, nil
 }
 
-// UpdateAction overwrites the key and code of one of the account's actions.
-func (s *Service) UpdateAction(ctx context.Context, id, actionID int64, key, code, scope string) (*account.Action, error) {
+// UpdateAction overwrites the key and code of one of the account's
+// actions; guarded is the account ActionsGuard read (nil: read it).
+func (s *Service) UpdateAction(ctx context.Context, guarded *account.Account, id, actionID int64, key, code, scope string) (*account.Action, error) {
 	var out account.Action
-	err := retry(func() error {
-		a, err := s.dtmfAccount(ctx, id, scope)
-		if err != nil {
-			return err
-		}
+	err := s.withDTMFAccount(ctx, guarded, id, scope, func(a *account.Account) error {
 		i := slices.IndexFunc(a.Actions, func(x account.Action) bool { return x.ID == actionID })
 		if i < 0 {
 			return ErrNotFound

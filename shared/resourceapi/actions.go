@@ -58,20 +58,20 @@ var actionSchema = sync.OnceValue(func() validate.Schema { return resource.Schem
 
 // actionBody runs the DTMF guard, then validates the body (FlexiAPI's
 // order: an account without a protocol gets 403 whatever it sends).
-func (h handlers) actionBody(ctx context.Context, r *api.Request, id int64) (key, code string, err error) {
-	if err := h.svc.ActionsGuard(ctx, id, h.scope(r)); err != nil {
-		return "", "", domainError(err)
+func (h handlers) actionBody(ctx context.Context, r *api.Request, id int64) (a *account.Account, key, code string, err error) {
+	if a, err = h.svc.ActionsGuard(ctx, id, h.scope(r)); err != nil {
+		return nil, "", "", domainError(err)
 	}
 	in, err := r.Input()
 	if err != nil {
-		return "", "", err
+		return nil, "", "", err
 	}
 	if errs := actionSchema().Validate(in); errs != nil {
-		return "", "", api.Invalid(errs)
+		return nil, "", "", api.Invalid(errs)
 	}
 	key, _ = in.String("key")
 	code, _ = in.String("code")
-	return key, code, nil
+	return a, key, code, nil
 }
 
 func (h handlers) actionCreate(ctx context.Context, r *api.Request) (*api.Response, error) {
@@ -79,11 +79,11 @@ func (h handlers) actionCreate(ctx context.Context, r *api.Request) (*api.Respon
 	if err != nil {
 		return nil, err
 	}
-	key, code, err := h.actionBody(ctx, r, id[0])
+	a, key, code, err := h.actionBody(ctx, r, id[0])
 	if err != nil {
 		return nil, err
 	}
-	x, err := h.svc.CreateAction(ctx, id[0], key, code, h.scope(r))
+	x, err := h.svc.CreateAction(ctx, a, id[0], key, code, h.scope(r))
 	if err != nil {
 		return nil, domainError(err)
 	}
@@ -95,11 +95,11 @@ func (h handlers) actionUpdate(ctx context.Context, r *api.Request) (*api.Respon
 	if err != nil {
 		return nil, err
 	}
-	key, code, err := h.actionBody(ctx, r, id[0])
+	a, key, code, err := h.actionBody(ctx, r, id[0])
 	if err != nil {
 		return nil, err
 	}
-	x, err := h.svc.UpdateAction(ctx, id[0], id[1], key, code, h.scope(r))
+	x, err := h.svc.UpdateAction(ctx, a, id[0], id[1], key, code, h.scope(r))
 	if err != nil {
 		return nil, domainError(err)
 	}
