@@ -14,7 +14,7 @@ import (
 // TestApiAccountContactTest_testCreate: direct contacts, a type and an
 // action on a contact, the user's view, then a list of three members
 // attached to the admin. (The vCard assertions of the reference test are
-// in the vCard tests, which serve /contacts/vcard from the same data.)
+// kept too: /contacts/vcard serves the same set, from the same function.)
 func TestApiAccountContactTest_testCreate(t *testing.T) {
 	e := newEnv(t, nil)
 	user := e.newAccount("contactowner", "password1", "SHA-256", false)
@@ -83,6 +83,16 @@ func TestApiAccountContactTest_testCreate(t *testing.T) {
 		t.Fatalf("my contact: %s", sip.Body)
 	}
 	expect(t, e.withKey(user.Key, "GET", "/api/accounts/me/contacts/CONTACTTWO@"+strings.ToUpper(domain), ""), 200)
+	// The same set as vCards (served by the same function).
+	for _, path := range []string{"/contacts/vcard", "/contacts/vcard/contacttwo@" + domain} {
+		card := e.withKey(user.Key, "GET", path, "")
+		expect(t, card, 200)
+		for _, want := range []string{"FN:", "X-LINPHONE-ACCOUNT-TYPE:phone", "X-LINPHONE-ACCOUNT-DTMF-PROTOCOL:", "X-LINPHONE-ACCOUNT-ACTION:123;123"} {
+			if !strings.Contains(card.Body, want) {
+				t.Fatalf("%s without %q:\n%s", path, want, card.Body)
+			}
+		}
+	}
 	expect(t, e.withKey(user.Key, "GET", "/api/accounts/me/contacts/contactthree@"+domain, ""), 404)
 	expect(t, e.withKey(user.Key, "GET", "/api/accounts/me/contacts/contacttwo", ""), 404)
 
@@ -114,6 +124,14 @@ func TestApiAccountContactTest_testCreate(t *testing.T) {
 		t.Fatalf("the admin's contacts (list members): %s", got)
 	}
 	expect(t, e.asAdmin("GET", "/api/accounts/me/contacts/contacttwo@"+domain, ""), 200)
+	cards := e.asAdmin("GET", "/contacts/vcard", "")
+	expect(t, cards, 200)
+	if n := strings.Count(cards.Body, "\nFN:"); n != 3 {
+		t.Fatalf("the admin's vCards: %d FN lines:\n%s", n, cards.Body)
+	}
+	if card := e.asAdmin("GET", "/contacts/vcard/contacttwo@"+domain, ""); card.Status != 200 || !strings.Contains(card.Body, "contacttwo") {
+		t.Fatalf("the admin's vCard of contact two: %d %s", card.Status, card.Body)
+	}
 
 	// A direct contact that is also a list member appears once.
 	expectText(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/contacts/%d", e.admin.ID, c2.ID), ""), 200, "")
