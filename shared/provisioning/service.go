@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,10 +57,16 @@ func plausibleToken(t string) bool {
 
 // rcSections reads ACCOUNT_PROVISIONING_RC_FILE once per process, on the
 // first provisioning answer (not at init: cold starts of other routes). A
-// path naming no file is ignored, as FlexiAPI does.
+// path naming no file is ignored, as FlexiAPI does. A value with a line
+// break is the linphonerc itself: a Lambda package holds no file but its
+// bootstrap, and its environment can carry a small linphonerc.
 func (s *Service) rcSections() ([]Section, error) {
 	s.rcOnce.Do(func() {
 		if s.rcPath == "" {
+			return
+		}
+		if strings.ContainsAny(s.rcPath, "\r\n") {
+			s.rc, s.rcErr = ParseRC(strings.NewReader(s.rcPath))
 			return
 		}
 		f, err := os.Open(s.rcPath)

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"image"
 	"image/png"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -205,6 +206,35 @@ func TestPlausibleToken(t *testing.T) {
 		strings.Repeat("a", TokenLength+1): false, "é": false} {
 		if plausibleToken(tok) != ok {
 			t.Errorf("%q: want %v", tok, ok)
+		}
+	}
+}
+
+// TestRCFromConfiguration: ACCOUNT_PROVISIONING_RC_FILE is a path, or the
+// linphonerc itself when it holds a line break; a missing file is ignored.
+func TestRCFromConfiguration(t *testing.T) {
+	path := t.TempDir() + "/linphonerc"
+	if err := os.WriteFile(path, []byte("[sip]\nx=file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for value, want := range map[string]string{
+		path:                          "file",
+		"[sip]\nx=inline\n":           "inline",
+		"[sip]\r\nx=crlf":             "crlf",
+		t.TempDir() + "/missing-file": "",
+		"":                            "",
+	} {
+		s := &Service{rcPath: value}
+		rc, err := s.rcSections()
+		if err != nil {
+			t.Fatalf("%q: %v", value, err)
+		}
+		got := ""
+		if len(rc) == 1 && len(rc[0].Entries) == 1 {
+			got = rc[0].Entries[0].Value
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q (%v)", value, got, want, rc)
 		}
 	}
 }
