@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,7 +70,7 @@ func readResourceAttrs(item map[string]types.AttributeValue, a *account.Account)
 				a.Types = append(a.Types, account.TypeRef{ID: id, Key: s.Value})
 			}
 		}
-		slices.SortFunc(a.Types, func(x, y account.TypeRef) int { return int(x.ID - y.ID) })
+		slices.SortFunc(a.Types, func(x, y account.TypeRef) int { return cmp.Compare(x.ID, y.ID) })
 	}
 	if l, ok := item[attrActions].(*types.AttributeValueMemberL); ok {
 		for _, e := range l.Value {
