@@ -280,6 +280,9 @@ func TestStatisticsReadBack(t *testing.T) {
 		if err != nil || len(recs) < 1 || strings.Join(recs[0], ",") != "id,from,to,initiated_at,ended_at,duration_seconds,outcome" {
 			t.Fatalf("page %d: %v %q", page, err, r.Body)
 		}
+		if len(recs) != 2 {
+			t.Fatalf("page %d has %d events, want 1 (no empty last page): %q", page, len(recs)-1, r.Body)
+		}
 		rows = append(rows, recs[1:]...)
 		path = ""
 		if link := r.Header.Get("Link"); link != "" {

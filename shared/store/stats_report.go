@@ -64,6 +64,10 @@ func (s *Store) period(ctx context.Context, kind, domain string, from, to time.T
 	}
 	now := time.Now()
 	n := 0
+	var last string // cursor of the last event emitted
+	// Each Query asks for one event more than the page still needs: when
+	// it comes, the page is full and there is a next one (no empty last
+	// page).
 	for ; day.Before(to); day, start = day.Add(24*time.Hour), nil {
 		pk := statsDayPK(kind, domain, day)
 		for {
@@ -72,7 +76,7 @@ func (s *Store) period(ctx context.Context, kind, domain string, from, to time.T
 				KeyConditionExpression:    aws.String("GSI5PK = :pk AND GSI5SK BETWEEN :lo AND :hi"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":lo": str(lo), ":hi": str(hi)},
 				ExclusiveStartKey:         start,
-				Limit:                     aws.Int32(int32(limit - n)),
+				Limit:                     aws.Int32(int32(limit - n + 1)),
 				ReturnConsumedCapacity:    totalCapacity,
 			})
 			if err != nil {
@@ -84,21 +88,18 @@ func (s *Store) period(ctx context.Context, kind, domain string, from, to time.T
 				if exp := getN(item, "expires_at"); exp > 0 && exp <= now.Unix() {
 					continue
 				}
+				if n == limit {
+					return last, nil
+				}
 				emit(item)
 				n++
+				sk := getS(item, "GSI5SK")
+				last = sk[:len(dayLayout)] + "|" + sk + "|" + strings.TrimPrefix(strings.TrimPrefix(getS(item, "PK"), pfxCall), pfxMessage)
 			}
 			if len(out.LastEvaluatedKey) == 0 {
 				break
 			}
-			if n >= limit {
-				lek := out.LastEvaluatedKey
-				id := strings.TrimPrefix(strings.TrimPrefix(getS(lek, "PK"), pfxCall), pfxMessage)
-				return day.Format(dayLayout) + "|" + getS(lek, "GSI5SK") + "|" + id, nil
-			}
 			start = out.LastEvaluatedKey
-		}
-		if n >= limit && day.Add(24*time.Hour).Before(to) {
-			return day.Add(24*time.Hour).Format(dayLayout) + "|", nil
 		}
 	}
 	return "", nil
