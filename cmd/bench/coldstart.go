@@ -175,6 +175,12 @@ func coldTargets(local map[string]string, user creds) ([]coldTarget, []string) {
 			db: &coldTarget{event: "proxy event POST /api/statistics/calls, Flexisip's call announcement (1 conditional PutItem)",
 				body:  withBody(proxyEvent("POST", "/api/statistics/calls", "/api/statistics/calls", "cold-statistics", map[string]string{"X-Api-Key": user.Key, "Content-Type": "application/json"}, adminContext(principal)), coldCallBody),
 				check: wantStatus(200)}},
+		// The SIP stack is built on the first message, not at init: the
+		// cold start of a validation answer is the binary's alone.
+		api.GroupMessages: {event: "proxy event POST /api/messages without a body by an admin, SIP configured (router answers 422; no SIP traffic)",
+			body:  proxyEvent("POST", "/api/messages", "/api/messages", "cold-messages", map[string]string{"X-Api-Key": user.Key}, adminContext(principal)),
+			check: wantStatus(422),
+			env:   []string{"SIP_PROXY=sip:127.0.0.1:9;transport=tcp", "SIP_SENDER_URI=sip:bench@sip.example.org"}},
 		hello: {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
 	}
 	var out []coldTarget

@@ -17,8 +17,10 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
+	"github.com/flexiapi-serverless/flexiapi/shared/messageapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/metaapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/openapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/resourceapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 )
 
@@ -124,11 +126,11 @@ func TestProxyEvents(t *testing.T) {
 func metaRouter(t *testing.T, cfg *config.Config) *api.Router {
 	t.Helper()
 	docs, err := metaapi.NewDocs(api.Routes, openapi.Info{Title: cfg.AppName + " API", ServerURL: cfg.AppURL, GateOn: apigw.GateOn(cfg)},
-		accountapi.Schemas(cfg), statsapi.Schemas())
+		accountapi.Schemas(cfg), statsapi.Schemas(), resourceapi.Schemas(cfg), messageapi.Schemas())
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := api.NewRouter(api.Routes, api.GroupMeta, metaapi.Handlers(docs),
+	rt, err := api.NewRouter(api.Routes.Deployed(apigw.GateOn(cfg)), api.GroupMeta, metaapi.Handlers(docs),
 		api.RouterOptions{GateOn: apigw.GateOn(cfg), Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)

@@ -101,6 +101,19 @@ func TestMessagesThroughSIPp(t *testing.T) {
 			if logs := e.logs.String(); strings.Contains(logs, sipptest.Password) || strings.Contains(logs, "ligne 2") {
 				t.Error("the logs hold the SIP password or the message text")
 			}
+			// Capacity: the messages function touches no table (access-patterns.md).
+			measured := false
+			for _, line := range strings.Split(e.logs.String(), "\n") {
+				if strings.Contains(line, `"component":"messages"`) && strings.Contains(line, `"msg":"request"`) {
+					measured = true
+					if !strings.Contains(line, `"rcu":0,"wcu":0,"db_calls":0`) {
+						t.Errorf("the messages function used the table: %s", line)
+					}
+				}
+			}
+			if !measured {
+				t.Error("no request log line of the messages function")
+			}
 		})
 	}
 }

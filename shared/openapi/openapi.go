@@ -101,6 +101,17 @@ func ResponseShapes() []string {
 // gateVars names the configuration variable of each gate.
 var gateVars = map[api.Gate]string{api.GateDangerous: "APP_DANGEROUS_ENDPOINTS"}
 
+// gateConditions spell the condition of a gate that is not one boolean
+// variable; the others read "`VAR` is `true`".
+var gateConditions = map[api.Gate]string{}
+
+func gateCondition(g api.Gate) string {
+	if c, ok := gateConditions[g]; ok {
+		return c
+	}
+	return "`" + gateVar(g) + "` is `true`"
+}
+
 func gateVar(g api.Gate) string {
 	if v, ok := gateVars[g]; ok {
 		return v
@@ -186,7 +197,7 @@ func routeErrors(r api.Route) []errorAnswer {
 		add(404, "Nothing matches the path parameters.")
 	}
 	if r.Gate != "" {
-		add(404, "The route is disabled (`"+gateVar(r.Gate)+"` is not `true`): the answer of an unknown route.")
+		add(404, "The route is disabled (served only when "+gateCondition(r.Gate)+"): the answer of an unknown route.")
 	}
 	if r.Body != "" {
 		add(415, "Unsupported `Content-Type`: send `application/json`.")
@@ -398,7 +409,7 @@ func (m *model) operation(e *endpoint) obj {
 	op := obj{{"tags", []any{e.tagName()}}, {"summary", e.Summary}}
 	desc := e.Description
 	if e.Gate != "" {
-		note := "Disabled unless `" + gateVar(e.Gate) + "` is `true`: otherwise it answers 404, as an unknown route."
+		note := "Disabled unless " + gateCondition(e.Gate) + ": otherwise it answers 404, as an unknown route."
 		desc = strings.TrimSpace(desc + "\n\n" + note)
 	}
 	if desc != "" {

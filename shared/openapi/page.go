@@ -56,6 +56,7 @@ type pageEndpoint struct {
 	Addition             bool
 	Unsecure             bool
 	Gate                 string
+	GateWhen             template.HTML // the gate's condition
 	Summary, Description template.HTML
 	Params, Query        []pageItem
 	Body                 *pageBody
@@ -188,6 +189,7 @@ func (m *model) pageEndpoint(e *endpoint) pageEndpoint {
 	}
 	if e.Gate != "" {
 		pe.Gate = gateVar(e.Gate)
+		pe.GateWhen = m.inline(gateCondition(e.Gate))
 		pe.Unsecure = unsecureGates[e.Gate]
 		pe.Disabled = m.info.GateOn != nil && !m.info.GateOn(e.Gate)
 	}
