@@ -36,7 +36,25 @@ type Peer struct {
 	done      chan struct{}
 	mu        sync.Mutex
 	exitErr   error
-	stderr    *bytes.Buffer
+	stderr    *lockedBuffer
+}
+
+// lockedBuffer collects SIPp's output while tests may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Options of Start.
@@ -79,7 +97,7 @@ func Start(t *testing.T, o Options) *Peer {
 	}
 	dir := t.TempDir()
 	p := &Peer{Transport: o.Transport, msgFile: filepath.Join(dir, "messages.log"), done: make(chan struct{}),
-		stderr: &bytes.Buffer{}}
+		stderr: &lockedBuffer{}}
 	port := FreePort(t)
 	p.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	ctx, cancel := context.WithCancel(context.Background())
