@@ -171,6 +171,15 @@ func TestResourcesMultiDomainAdmin(t *testing.T) {
 	if got := usernamesOf(e.asAdmin("GET", "/api/accounts/me/contacts", "").array(t)); got != "foreign" {
 		t.Fatalf("contacts: %s", got)
 	}
+	// A user's scope is APP_SIP_DOMAIN: the other domain's contact is
+	// absent from its set (resources.md §1.2).
+	user := e.newAccount("localuser", "password", "SHA-256", false)
+	expectText(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/contacts/%d", user.ID, other.ID), ""), 200, "")
+	expectText(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/contacts/%d", user.ID, user.ID), ""), 200, "")
+	if got := usernamesOf(e.withKey(user.Key, "GET", "/api/accounts/me/contacts", "").array(t)); got != "localuser" {
+		t.Fatalf("the user's contacts: %s", got)
+	}
+	expect(t, e.withKey(user.Key, "GET", "/api/accounts/me/contacts/foreign@other.example.org", ""), 404)
 	// Deleting the account removes it from the list and from the contacts.
 	expect(t, e.asAdmin("DELETE", fmt.Sprintf("/api/accounts/%d", other.ID), ""), 200)
 	if got := e.asAdmin("GET", fmt.Sprintf("/api/contacts_lists/%d", list), "").JSON(t)["contacts_count"]; got != float64(0) {
