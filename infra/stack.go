@@ -61,7 +61,7 @@ type DynamoAccess struct {
 //   - messages: no table access (it only speaks SIP to the proxy).
 //
 // SES (ses:SendEmail on the identity) and SNS (sns:Publish) permissions
-// will be added to the programs that send mail or SMS in grantNotify.
+// are granted to the programs that send mail or SMS in grantNotify.
 var TableAccess = map[string]DynamoAccess{
 	Authorizer: {
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"},
@@ -176,6 +176,7 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	for name, v := range s.Env {
 		env[name] = jsii.String(v)
 	}
+	env["SNS_PUSH_PLATFORM_APPLICATIONS"] = pushApplicationARNs(s.Env["SNS_PUSH_PLATFORM_APPLICATIONS"]) // notify_push.go
 	if _, given := s.Env["APP_KEY"]; !given {
 		st.AppKey = awssecretsmanager.NewSecret(stack, jsii.String("AppKey"), &awssecretsmanager.SecretProps{
 			Description: jsii.String("FlexiAPI APP_KEY of stage " + s.Stage + " (Digest opaque, nonce signing key)"),
@@ -363,8 +364,12 @@ func grantTable(fn awslambda.Function, table awsdynamodb.ITable, access DynamoAc
 // (arn:aws:ses:<region>:<account>:identity/<domain>) for the program that
 // mails, sns:Publish for SMS (Resource "*" is then unavoidable for direct
 // SMS publishing; scope it with a condition) and on the platform
-// application endpoints for push. No function sends mail or SMS yet.
-func grantNotify(*FlexiAPIStack) {}
+// application endpoints for push. The accounts function mails and sends
+// SMS (notify_self.go).
+func grantNotify(st *FlexiAPIStack) {
+	grantMailAndSMS(st)
+	grantPush(st) // notify_push.go
+}
 
 // lambdaURI is the API Gateway integration URI of a function.
 func lambdaURI(fn awslambda.Function) *string {

@@ -553,6 +553,22 @@ func TestIAM(t *testing.T) {
 						}
 						got[a+" "+where] = true
 					}
+				case prog == api.GroupAccounts && a == "ses:SendEmail":
+					// MAIL_FROM_ADDRESS's identities only (notify_self.go).
+					if r := jsonString(s["Resource"]); !strings.Contains(r, ":identity/hello@example.com") ||
+						!strings.Contains(r, ":identity/example.com") || strings.Contains(r, `"*"`) {
+						t.Errorf("%s: ses:SendEmail on %s", prog, r)
+					}
+				case prog == api.GroupAccounts && a == "sns:Publish" && s["NotResource"] != nil:
+					// SMS to phone numbers only: every topic and endpoint is excluded.
+					if jsonString(s["NotResource"]) != `"arn:aws:sns:*:*:*"` {
+						t.Errorf("%s: SMS statement %v", prog, s)
+					}
+				case prog == api.GroupAccounts && s["Sid"] == "Push":
+					// The account's platform applications and their endpoints (notify_push.go).
+					if r := jsonString(s["Resource"]); !strings.Contains(r, ":app/*") || !strings.Contains(r, ":endpoint/*") || strings.Contains(r, `"*"`) {
+						t.Errorf("%s: push statement on %s", prog, r)
+					}
 				case a == "logs:CreateLogStream" || a == "logs:PutLogEvents":
 					if !refersTo(s["Resource"], b.idOf(b.stack.LogGroups[prog].Node().DefaultChild().(awscdk.CfnElement))) {
 						t.Errorf("%s: %s on %v, not its log group", prog, a, s["Resource"])
