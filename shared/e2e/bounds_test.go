@@ -145,6 +145,10 @@ func overlongCases() []overlongCase {
 		{route: "GET /api/accounts/{id}/deactivate", name: "id", method: "GET", path: "/api/accounts/" + longDigits + "/deactivate", auth: "admin", status: 422},
 
 		// The authenticated account's own routes.
+		{route: "POST /api/accounts/me/email/request", name: "email (a key: the email marker)", method: "POST", path: "/api/accounts/me/email/request", auth: "admin",
+			body: `{"email":"` + longName + `@example.org"}`, status: 422},
+		{route: "POST /api/accounts/me/phone/request", name: "phone (a key: the phone marker)", method: "POST", path: "/api/accounts/me/phone/request", auth: "admin",
+			body: `{"phone":"+` + longDigits + `"}`, status: 422},
 		{route: "DELETE /api/accounts/me/devices/{uuid}", name: "uuid (the registrar, no table key)", method: "DELETE", path: "/api/accounts/me/devices/" + longName, auth: "admin", status: 200},
 		{route: "GET /api/accounts/me/contacts/{sip}", name: "username", method: "GET", path: "/api/accounts/me/contacts/" + longName + "@" + domain, auth: "admin", status: 404},
 		{route: "GET /api/accounts/me/contacts/{sip}", name: "domain", method: "GET", path: "/api/accounts/me/contacts/admin@" + longDomain, auth: "admin", status: 404},
