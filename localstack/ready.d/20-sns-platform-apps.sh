@@ -2,8 +2,11 @@
 # LocalStack ready hook: the SNS platform applications of local mobile
 # push, with dummy credentials (LocalStack and moto do not check them; a
 # real AWS account needs real FCM and APNs credentials):
-#   flexiapi-fcm   GCM (Firebase Cloud Messaging)
-#   flexiapi-apns  APNS_SANDBOX
+#   flexiapi-fcm   GCM (Firebase Cloud Messaging), for pn_provider fcm
+#   flexiapi-apns  APNS (pn_provider apns) and APNS_SANDBOX (apns.dev)
+# the default SNS_PUSH_PLATFORM_APPLICATIONS (decision D18), with the
+# platforms the CDK stack gives these names (infra/notify_push.go) and
+# `make run` creates in moto (shared/devstack/sns.go).
 # Idempotent: an application of that name and platform is left alone.
 #
 # Endpoint: AWS_ENDPOINT_URL_SNS, else AWS_ENDPOINT_URL, else LocalStack on
@@ -38,4 +41,5 @@ ensure() {
 }
 
 ensure flexiapi-fcm GCM "PlatformCredential=local-dummy-fcm-server-key"
+ensure flexiapi-apns APNS "PlatformCredential=local-dummy-apns-private-key,PlatformPrincipal=local-dummy-apns-certificate"
 ensure flexiapi-apns APNS_SANDBOX "PlatformCredential=local-dummy-apns-private-key,PlatformPrincipal=local-dummy-apns-certificate"

@@ -3,7 +3,6 @@ package devstack
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,8 +13,10 @@ import (
 // EnsurePushApplications creates in the local SNS (moto) the platform
 // applications that SNS_PUSH_PLATFORM_APPLICATIONS names (decision D18),
 // with dummy credentials, as localstack/ready.d/20-sns-platform-apps.sh
-// does in LocalStack: fcm → GCM, apns and apns.dev → APNS_SANDBOX. Values
-// that are ARNs, and applications that exist, are left alone.
+// does in LocalStack: for fcm a GCM application, for apns an APNS one, for
+// apns.dev an APNS_SANDBOX one (the platforms the CDK stack gives these
+// names, infra/notify_push.go). ARNs, and applications that exist, are
+// left alone.
 func EnsurePushApplications(ctx context.Context, endpoint string, apps map[string]string) error {
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("us-east-1"),
 		awsconfig.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
@@ -25,7 +26,7 @@ func EnsurePushApplications(ctx context.Context, endpoint string, apps map[strin
 		return err
 	}
 	c := sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = aws.String(endpoint) })
-	existing := map[string]bool{}
+	existing := map[string]bool{} // "PLATFORM/name"
 	pages := sns.NewListPlatformApplicationsPaginator(c, &sns.ListPlatformApplicationsInput{})
 	for pages.HasMorePages() {
 		out, err := pages.NextPage(ctx)
@@ -34,30 +35,31 @@ func EnsurePushApplications(ctx context.Context, endpoint string, apps map[strin
 		}
 		for _, a := range out.PlatformApplications {
 			arn := aws.ToString(a.PlatformApplicationArn)
-			existing[arn[strings.LastIndexByte(arn, '/')+1:]] = true
+			if _, rest, ok := strings.Cut(arn, ":app/"); ok {
+				existing[rest] = true
+			}
 		}
 	}
-	keys := make([]string, 0, len(apps))
-	for k := range apps {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // "apns" before "apns.dev": one platform per name
-	for _, k := range keys {
-		name := apps[k]
-		if name == "" || strings.HasPrefix(name, "arn:") || existing[name] {
-			continue
-		}
+	for k, name := range apps {
+		provider, _, _ := strings.Cut(k, ":")
 		platform, attrs := "GCM", map[string]string{"PlatformCredential": "local-dummy-fcm-server-key"}
-		if strings.HasPrefix(k, "apns") {
-			platform = "APNS_SANDBOX"
+		switch provider {
+		case "apns", "apns.dev":
+			platform = "APNS"
+			if provider == "apns.dev" {
+				platform = "APNS_SANDBOX"
+			}
 			attrs = map[string]string{"PlatformCredential": "local-dummy-apns-private-key", "PlatformPrincipal": "local-dummy-apns-certificate"}
+		}
+		if name == "" || strings.HasPrefix(name, "arn:") || existing[platform+"/"+name] {
+			continue
 		}
 		if _, err := c.CreatePlatformApplication(ctx, &sns.CreatePlatformApplicationInput{
 			Name: aws.String(name), Platform: aws.String(platform), Attributes: attrs,
 		}); err != nil {
-			return fmt.Errorf("create platform application %s: %w", name, err)
+			return fmt.Errorf("create platform application %s (%s): %w", name, platform, err)
 		}
-		existing[name] = true
+		existing[platform+"/"+name] = true
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func TestCreationByPush(t *testing.T) {
 	})
 	for _, c := range []struct{ provider, param, platform, app string }{
 		{"fcm", "linphone-project", "GCM", "flexiapi-fcm"},
-		{"apns", "ABCD1234.org.linphone.phone.voip&remote", "APNS_SANDBOX", "flexiapi-apns"},
+		{"apns", "ABCD1234.org.linphone.phone.voip&remote", "APNS", "flexiapi-apns"},
 		{"apns.dev", "ABCD1234.org.linphone.phone", "APNS_SANDBOX", "flexiapi-apns"},
 		{"fcm", "other-project", "GCM", "flexiapi-fcm-other"}, // the more specific key wins
 	} {

@@ -75,7 +75,7 @@ func (p *Push) PushCreationToken(ctx context.Context, to account.PushTarget, tok
 	if err != nil {
 		return err
 	}
-	appARN, err := p.applicationARN(ctx, c, app)
+	appARN, err := p.applicationARN(ctx, c, app, providerPlatform(to.Provider))
 	if err != nil {
 		return err
 	}
@@ -109,35 +109,67 @@ func platformOf(appARN string) string {
 	return platform
 }
 
+// providerPlatform is the SNS platform of a pn_provider: a name given
+// for it resolves to an application of that platform first (SNS allows one
+// name per platform: flexiapi-apns can be both APNS and APNS_SANDBOX).
+func providerPlatform(provider string) string {
+	switch provider {
+	case "fcm":
+		return "GCM"
+	case "apns":
+		return "APNS"
+	case "apns.dev":
+		return "APNS_SANDBOX"
+	}
+	return ""
+}
+
 // applicationARN resolves a configured name to its ARN (an ARN is used as
-// it is), listing the account's applications once per name and process.
-func (p *Push) applicationARN(ctx context.Context, c *sns.Client, app string) (string, error) {
+// it is), listing the account's applications once per name and process:
+// the application of the provider's platform, else the first of that name.
+// (The CDK stack configures ARNs, so in AWS no listing happens.)
+func (p *Push) applicationARN(ctx context.Context, c *sns.Client, app, platform string) (string, error) {
 	if strings.HasPrefix(app, "arn:") {
 		return app, nil
 	}
+	cacheKey := platform + "/" + app
 	p.mu.Lock()
-	arn, ok := p.arns[app]
+	arn, ok := p.arns[cacheKey]
 	p.mu.Unlock()
 	if ok {
 		return arn, nil
 	}
+	var fallback string
 	pages := sns.NewListPlatformApplicationsPaginator(c, &sns.ListPlatformApplicationsInput{})
-	for pages.HasMorePages() {
+	for pages.HasMorePages() && arn == "" {
 		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return "", fmt.Errorf("sns list platform applications: %w", err)
 		}
 		for _, a := range out.PlatformApplications {
 			candidate := aws.ToString(a.PlatformApplicationArn)
-			if strings.HasSuffix(candidate, "/"+app) && strings.Contains(candidate, ":app/") {
-				p.mu.Lock()
-				p.arns[app] = candidate
-				p.mu.Unlock()
-				return candidate, nil
+			if !strings.HasSuffix(candidate, "/"+app) || !strings.Contains(candidate, ":app/") {
+				continue
+			}
+			if platformOf(candidate) == platform {
+				arn = candidate
+				break
+			}
+			if fallback == "" {
+				fallback = candidate
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: the SNS platform application %q does not exist", ErrNoApplication, app)
+	if arn == "" {
+		arn = fallback
+	}
+	if arn == "" {
+		return "", fmt.Errorf("%w: the SNS platform application %q does not exist", ErrNoApplication, app)
+	}
+	p.mu.Lock()
+	p.arns[cacheKey] = arn
+	p.mu.Unlock()
+	return arn, nil
 }
 
 // endpoint creates the device's platform endpoint, or finds the existing

@@ -90,19 +90,19 @@ func TestPushFCMDataMessage(t *testing.T) {
 
 func TestPushAPNsBackground(t *testing.T) {
 	p := setup(t)
-	for _, provider := range []string{"apns", "apns.dev"} {
-		prid := strings.Repeat("ab", 32)[:40] + auth.Random(24)
+	for provider, platform := range map[string]string{"apns": "APNS", "apns.dev": "APNS_SANDBOX"} {
+		prid := strings.Repeat("ab", 20) + auth.Random(24)
 		if err := p.PushCreationToken(context.Background(), account.PushTarget{Provider: provider, Param: "TEAM.org.linphone.phone", PRID: prid}, "0123456789abc"); err != nil {
 			t.Fatal(err)
 		}
 		got := motoEndpoints(t)[prid]
-		if len(got) != 2 || !strings.Contains(got[0], ":endpoint/APNS_SANDBOX/flexiapi-apns/") {
-			t.Fatalf("%v", got)
+		if len(got) != 2 || !strings.Contains(got[0], ":endpoint/"+platform+"/flexiapi-apns/") {
+			t.Fatalf("%s: %v", provider, got)
 		}
 		var outer map[string]string
 		json.Unmarshal([]byte(got[1]), &outer)
-		if outer["APNS_SANDBOX"] != `{"aps":{"content-available":1},"token":"0123456789abc"}` {
-			t.Fatalf("APNs payload %q", outer["APNS_SANDBOX"])
+		if outer[platform] != `{"aps":{"content-available":1},"token":"0123456789abc"}` {
+			t.Fatalf("APNs payload %q", got[1])
 		}
 	}
 }
