@@ -138,7 +138,9 @@ func (s *Sender) stack() (*sipgo.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := sipgo.NewClient(ua, sipgo.WithClientLogger(log))
+	// rport (RFC 3581): a Lambda sends from behind NAT, so the proxy must
+	// answer UDP to the address and port the request came from.
+	client, err := sipgo.NewClient(ua, sipgo.WithClientLogger(log), sipgo.WithClientNAT())
 	if err != nil {
 		ua.Close()
 		return nil, err
@@ -216,7 +218,14 @@ func (s *Sender) Send(ctx context.Context, to, body string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
+	// A TCP or TLS connection stays open for the next messages; when the
+	// proxy closes it, sipgo drops it and the next message dials again.
+	return s.exchange(ctx, client, rcpt, body)
+}
 
+// exchange sends one MESSAGE (and its Digest retry) and waits for the
+// final answer.
+func (s *Sender) exchange(ctx context.Context, client *sipgo.Client, rcpt sipmsg.Uri, body string) (string, error) {
 	req := sipmsg.NewRequest(sipmsg.MESSAGE, rcpt)
 	from := &sipmsg.FromHeader{Address: s.sender}
 	from.Params = sipmsg.NewParams()

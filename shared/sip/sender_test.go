@@ -174,3 +174,26 @@ func header(msg, name string) string {
 	}
 	return ""
 }
+
+// TestSendAfterProxyRestart: the TCP connection of the first message dies
+// with its SIPp; the next message, to a new SIPp on the same port, goes
+// through on a fresh connection.
+func TestSendAfterProxyRestart(t *testing.T) {
+	first := sipptest.Start(t, sipptest.Options{Transport: "tcp"})
+	s := newSender(t, first.Proxy(), sipptest.Password, 5*time.Second)
+	if _, err := s.Send(context.Background(), "bob@sip.example.org", "one"); err != nil {
+		t.Fatalf("first: %v", err)
+	}
+	if err := first.Wait(t, 10*time.Second); err != nil {
+		t.Fatalf("sipp: %v", err)
+	}
+	_, port, _ := net.SplitHostPort(first.Addr)
+	p, _ := strconv.Atoi(port)
+	second := sipptest.Start(t, sipptest.Options{Transport: "tcp", Port: p})
+	if _, err := s.Send(context.Background(), "bob@sip.example.org", "two"); err != nil {
+		t.Fatalf("after the restart: %v\n%s", err, second.Log())
+	}
+	if err := second.Wait(t, 10*time.Second); err != nil {
+		t.Fatalf("sipp: %v", err)
+	}
+}

@@ -66,6 +66,8 @@ type Options struct {
 	// Calls is how many MESSAGE exchanges SIPp serves before it exits
 	// (default 1).
 	Calls int
+	// Port to listen on (default: a free one).
+	Port int
 }
 
 // Scenario is the UAS scenario file of this package.
@@ -98,7 +100,10 @@ func Start(t *testing.T, o Options) *Peer {
 	dir := t.TempDir()
 	p := &Peer{Transport: o.Transport, msgFile: filepath.Join(dir, "messages.log"), done: make(chan struct{}),
 		stderr: &lockedBuffer{}}
-	port := FreePort(t)
+	port := o.Port
+	if port == 0 {
+		port = FreePort(t)
+	}
 	p.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "-sf", Scenario(), "-i", "127.0.0.1", "-p", strconv.Itoa(port),
