@@ -129,17 +129,17 @@ const (
 	MaxDailyDays  = 366
 )
 
-// Check validates a period.
+// Check validates a period; the message is the error of its "to" field.
 func (p Period) Check() error {
 	if !p.To.After(p.From) {
-		return fmt.Errorf("to must be after from")
+		return fmt.Errorf("The to must be a date after from.")
 	}
 	max := MaxDailyDays
 	if p.ByHour {
 		max = MaxHourlyDays
 	}
 	if p.To.Sub(p.From) > time.Duration(max)*24*time.Hour {
-		return fmt.Errorf("the period is longer than %d days", max)
+		return fmt.Errorf("The period must not be longer than %d days.", max)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
@@ -123,7 +124,7 @@ func (h handlers) messageDevice(ctx context.Context, r *api.Request) (*api.Respo
 	rawStatus, _ := in.Get("last_status")
 	status, _ := stats.AsInteger(rawStatus)
 	received, _ := dateOf(in, "received_at")
-	row, created, err := h.svc.RecordMessageDevice(ctx, id, user, dom, device, status, received.Time())
+	row, created, err := h.svc.RecordMessageDevice(ctx, id, user, dom, device, status, received)
 	if err != nil {
 		return nil, domainError(err)
 	}
@@ -133,13 +134,13 @@ func (h handlers) messageDevice(ctx context.Context, r *api.Request) (*api.Respo
 	return api.RawJSON(http.StatusOK, messageDeviceJSON(row, rawStatus, false)), nil
 }
 
-func dateOf(in validate.Input, name string) (t timeValue, ok bool) {
+// dateOf reads a date the schema validated.
+func dateOf(in validate.Input, name string) (time.Time, bool) {
 	s, ok := in.String(name)
 	if !ok {
-		return t, false
+		return time.Time{}, false
 	}
-	v, ok := stats.ParseISODate(s)
-	return timeValue(v), ok
+	return stats.ParseISODate(s)
 }
 
 func (h handlers) callDevice(ctx context.Context, r *api.Request) (*api.Response, error) {
@@ -160,8 +161,7 @@ func (h handlers) callDevice(ctx context.Context, r *api.Request) (*api.Response
 		return nil, api.Invalid(errs)
 	}
 	u := stats.CallDeviceUpdate{CallID: id, DeviceID: device, Terminated: term}
-	if t, ok := dateOf(in, "rang_at"); ok {
-		at := t.Time()
+	if at, ok := dateOf(in, "rang_at"); ok {
 		u.RangAt = &at
 	}
 	row, created, err := h.svc.RecordCallDevice(ctx, u)
@@ -230,7 +230,7 @@ func (h handlers) callEnd(ctx context.Context, r *api.Request) (*api.Response, e
 		return nil, err
 	}
 	ended, _ := dateOf(in, "ended_at")
-	c, err := h.svc.EndCall(ctx, id, ended.Time())
+	c, err := h.svc.EndCall(ctx, id, ended)
 	if err != nil {
 		return nil, domainError(err)
 	}

@@ -7,10 +7,6 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/stats"
 )
 
-type timeValue time.Time
-
-func (t timeValue) Time() time.Time { return time.Time(t) }
-
 // kv is one member of an ordered JSON object: FlexiAPI's rows list their
 // keys in the order Eloquent builds them (insert and update differ).
 type kv struct {

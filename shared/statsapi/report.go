@@ -63,7 +63,7 @@ func (h handlers) period(r *api.Request) (stats.Period, *validate.Errors) {
 	}
 	if errs.Empty() {
 		if err := p.Check(); err != nil {
-			errs.Add("to", "The to "+err.Error()+".")
+			errs.Add("to", err.Error())
 		}
 	}
 	if !errs.Empty() {
