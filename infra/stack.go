@@ -176,7 +176,6 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	for name, v := range s.Env {
 		env[name] = jsii.String(v)
 	}
-	env["SNS_PUSH_PLATFORM_APPLICATIONS"] = pushApplicationARNs(s.Env["SNS_PUSH_PLATFORM_APPLICATIONS"]) // notify_push.go
 	if _, given := s.Env["APP_KEY"]; !given {
 		st.AppKey = awssecretsmanager.NewSecret(stack, jsii.String("AppKey"), &awssecretsmanager.SecretProps{
 			Description: jsii.String("FlexiAPI APP_KEY of stage " + s.Stage + " (Digest opaque, nonce signing key)"),

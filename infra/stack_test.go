@@ -426,6 +426,9 @@ func TestEnvironment(t *testing.T) {
 				for k := range tc.vars {
 					want = append(want, k)
 				}
+				if prog == api.GroupAccounts {
+					want = append(want, "SNS_PUSH_PLATFORM_APPLICATIONS") // as ARNs (notify_push.go)
+				}
 				sort.Strings(want)
 				if got := sortedKeys(vars); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: variables %v, want %v", prog, got, want)
