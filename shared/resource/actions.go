@@ -78,6 +78,9 @@ func (s *Service) CreateAction(ctx context.Context, guarded *account.Account, id
 	err = s.withDTMFAccount(ctx, guarded, id, scope, func(a *account.Account) error {
 		next := *a
 		next.Actions = append(slices.Clone(a.Actions), x)
+		if resourcesSize(&next) > MaxDictionaryBytes {
+			return ErrActionsFull
+		}
 		return s.store.SetAccountResources(ctx, a, &next)
 	})
 	if err != nil {

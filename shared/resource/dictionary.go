@@ -7,10 +7,24 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 )
 
-// MaxDictionaryBytes bounds the dictionary of one account: it lives on the
-// account item, which DynamoDB caps at 400 KB. FlexiAPI has no bound; at
-// 255 + 255 characters per entry this is still several hundred entries.
+// MaxDictionaryBytes bounds the dictionary and the actions of one account
+// together: they live on the account item, which DynamoDB caps at 400 KB.
+// FlexiAPI has no bound; at 255 + 255 characters per entry this is still
+// several hundred entries.
 const MaxDictionaryBytes = 300 * 1024
+
+// resourcesSize is about what the dictionary and the actions take on the
+// account item.
+func resourcesSize(a *account.Account) int {
+	size := 0
+	for _, e := range a.Dictionary {
+		size += len(e.Key) + len(e.Value) + 8
+	}
+	for _, x := range a.Actions {
+		size += len(x.Key) + len(x.Code) + 32
+	}
+	return size
+}
 
 // MaxDictionaryField is the length bound of keys and values (D24).
 const MaxDictionaryField = 255
@@ -55,11 +69,7 @@ func (s *Service) SetDictionaryEntry(ctx context.Context, id int64, key, value, 
 		} else {
 			next.Dictionary[i].Value = value
 		}
-		size := 0
-		for _, e := range next.Dictionary {
-			size += len(e.Key) + len(e.Value) + 8
-		}
-		if size > MaxDictionaryBytes {
+		if resourcesSize(&next) > MaxDictionaryBytes {
 			return ErrDictionaryFull
 		}
 		return s.store.SetAccountResources(ctx, a, &next)

@@ -57,8 +57,10 @@ var (
 	ErrTitleTaken = errors.New("list title taken")
 	// ErrNoDTMF: the account has no DTMF protocol (403 on every action endpoint).
 	ErrNoDTMF = errors.New("DTMF Protocol must be configured")
-	// ErrDictionaryFull: the entry would not fit in the account item (422).
+	// ErrDictionaryFull, ErrActionsFull: the entry or the action would not
+	// fit in the account item (422).
 	ErrDictionaryFull = errors.New("dictionary full")
+	ErrActionsFull    = errors.New("actions full")
 	// ErrChanged: the account changed between read and write (retried).
 	ErrChanged = account.ErrAlreadyChanged
 )

@@ -113,6 +113,8 @@ func domainError(err error) error {
 		return api.InvalidField("title", "The title has already been taken.")
 	case errors.Is(err, resource.ErrDictionaryFull):
 		return api.InvalidField("value", "The dictionary of this account is full.")
+	case errors.Is(err, resource.ErrActionsFull):
+		return api.InvalidField("key", "This account cannot hold more actions.")
 	}
 	return err
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/resource"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
@@ -181,5 +183,34 @@ func TestTypesFollowRenameAndDeletion(t *testing.T) {
 	// Its key is free again.
 	if err := st.CreateType(ctx, &resource.AccountType{ID: 3, Key: "desk"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccountItemBound: the dictionary and the actions share the account
+// item (400 KB at most): past the bound a new entry or action is refused
+// and nothing is written, where DynamoDB would fail the request.
+func TestAccountItemBound(t *testing.T) {
+	st := testenv.Table(t)
+	a := created(t, st, "full", "sip.example.org")
+	a.DTMFProtocol = sp("sipinfo")
+	next := *a
+	// Entries of 517 bytes as the bound counts them, up to the last that fits.
+	for i := 0; (len(next.Dictionary)+1)*517 <= resource.MaxDictionaryBytes; i++ {
+		next.Dictionary = append(next.Dictionary, account.DictionaryEntry{Key: fmt.Sprintf("k%03d%s", i, strings.Repeat("k", 250)), Value: strings.Repeat("v", 255)})
+	}
+	if err := st.SetAccountResources(ctx, a, &next); err != nil {
+		t.Fatal(err)
+	}
+	svc := resource.NewService(st, account.NewService(st, &config.Config{}))
+	if _, err := svc.SetDictionaryEntry(ctx, a.ID, "one-more", strings.Repeat("x", 255), ""); !errors.Is(err, resource.ErrDictionaryFull) {
+		t.Fatalf("dictionary past the bound: %v", err)
+	}
+	// Replacing a value of the same size still fits.
+	if created, err := svc.SetDictionaryEntry(ctx, a.ID, next.Dictionary[0].Key, strings.Repeat("w", 255), ""); err != nil || created {
+		t.Fatalf("replace: %v %v", created, err)
+	}
+	got, _ := st.AccountByID(ctx, a.ID)
+	if len(got.Dictionary) != len(next.Dictionary) || got.ResourcesVersion != 2 {
+		t.Fatalf("%d entries, version %d", len(got.Dictionary), got.ResourcesVersion)
 	}
 }
