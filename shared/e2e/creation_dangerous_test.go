@@ -298,3 +298,24 @@ func TestAccountTokenTest2021(t *testing.T) {
 	expect(t, e.do("GET", idPath+"/activate", nil, ""), 422) // FlexiAPI: From is required without credentials
 	expect(t, e.asAdmin("GET", "/api/accounts/notanid/activate", ""), 422)
 }
+
+// An alias whose account is in another domain: FlexiAPI answers 500
+// (its account lookup is scoped); the public does not see it: 404, and the
+// token is not consumed.
+func TestDangerousAliasInOtherDomain(t *testing.T) {
+	e := newCreationEnv(t, map[string]string{"APP_DANGEROUS_ENDPOINTS": "true", "APP_ADMINS_MANAGE_MULTI_DOMAINS": "true"})
+	phone := crPhone()
+	expect(t, e.create(crJSON(t, map[string]any{"username": "elsewhere", "password": "secret1", "algorithm": "SHA-256",
+		"domain": "other.example.org", "phone": phone})), 200)
+	tok := e.crToken(t)
+	before := e.snapshot()
+	expectMessage(t, e.do("GET", "/api/accounts/"+phone+"/info-by-phone", nil, ""), 404, "Missing elements to perform the request")
+	expectMessage(t, e.do("POST", "/api/accounts/recover-by-phone", nil, `{"phone":"`+phone+`","account_creation_token":"`+tok+`"}`),
+		404, "Missing elements to perform the request")
+	expect(t, e.do("GET", "/api/accounts/"+phone+"@"+domain+"/recover/1234", nil, ""), 404)
+	expect(t, e.do("GET", "/api/accounts/elsewhere@other.example.org/info", nil, ""), 404)
+	e.expectUnchanged(before)
+	if len(crSMS(t, phone)) != 0 {
+		t.Fatal("no SMS for an account the public does not see")
+	}
+}
