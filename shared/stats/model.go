@@ -117,6 +117,10 @@ const (
 	OutcomeMissed   = "missed"   // nobody accepted: declined, canceled, unanswered
 )
 
+// DecidesOutcome reports whether an invite_terminated state changes a
+// call's outcome (the others leave it missed).
+func DecidesOutcome(state string) bool { return state == "accepted" || state == "error" }
+
 // Outcome classifies a call.
 func (c *Call) Outcome() string {
 	failed := false

@@ -28,7 +28,8 @@ import (
 //	                   device: id, recipient, last_status, received_at,
 //	                   created_at, updated_at
 //	CALL#<id> / CALL   from, to, initiated_at, ended_at, states (SS: the
-//	                   invite_terminated states seen), d<h>_{i,r,a,s,c,u}
+//	                   outcome-deciding invite_terminated states seen:
+//	                   accepted, error), d<h>_{i,r,a,s,c,u}
 //	                   per device: id, rang_at, invite_terminated at and
 //	                   state, created_at, updated_at
 //
@@ -230,10 +231,15 @@ func (s *Store) UpsertCallDevice(ctx context.Context, u stats.CallDeviceUpdate) 
 	if u.Terminated != nil {
 		names["#ta"], names["#ts"] = p+"a", p+"s"
 		vals[":ta"], vals[":ts"] = timeAttr(u.Terminated.At), str(u.Terminated.State)
-		vals[":states"] = &types.AttributeValueMemberSS{Value: []string{u.Terminated.State}}
 		set = append(set, "#ta = :ta", "#ts = :ts")
 		cond = append(cond, "#ta", ":ta", "#ts", ":ts")
-		add = " ADD states :states"
+		// Only the states that decide the outcome go to the indexed set:
+		// the others (declined, canceled, accepted_elsewhere…) would
+		// rewrite the GSI5 entry for nothing.
+		if stats.DecidesOutcome(u.Terminated.State) {
+			vals[":states"] = &types.AttributeValueMemberSS{Value: []string{u.Terminated.State}}
+			add = " ADD states :states"
+		}
 	}
 	// The "new device" pair compares created_at with now only to have
 	// attribute_not_exists(#c): an existing device's created_at is kept.
