@@ -22,6 +22,7 @@ func TestStatisticsBadInput(t *testing.T) {
 	callID, msgID := statID("bad-call"), statID("bad-message")
 	e.send(flexisipSequence(callID, msgID))
 	call, msg := e.callItem(callID), e.messageItem(msgID)
+	before := e.snapshot()
 	newID := statID("never-stored")
 	huge := strings.Repeat("x", 300_000)
 	msgBody := func(field, value string) string {
@@ -100,6 +101,7 @@ func TestStatisticsBadInput(t *testing.T) {
 	if !reflect.DeepEqual(e.callItem(callID), call) || !reflect.DeepEqual(e.messageItem(msgID), msg) {
 		t.Fatal("a refused request changed an event")
 	}
+	e.expectUnchanged(before)
 }
 
 // rawRequest sends a request line byte for byte (Go's client would
