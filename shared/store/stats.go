@@ -39,8 +39,10 @@ import (
 // keys hold no id (an index entry carries the item's key anyway). GSI5
 // (INCLUDE: the summary attributes, not the device ones) keys every event
 // by sender domain and day; GSI2 (keys only) by sender, for the deletion
-// of an account's statistics. Device updates touch no index attribute, so
-// they write no index entry.
+// of an account's statistics. A device or end update writes the GSI5
+// entry only when it changes an indexed attribute (the first accepted or
+// error state, a new status value, ended_at); otherwise it is the item's
+// write alone.
 const (
 	pfxMessage   = "MSG#"
 	pfxCall      = "CALL#"
