@@ -34,8 +34,8 @@ var Indexes = []Index{
 	// creation time, for the daily clean-up of unconfirmed accounts.
 	{Name: "GSI4", PartitionKey: "GSI4PK", SortKey: "GSI4SK", Projection: "KEYS_ONLY"},
 	// GSI5: statistics events by sender domain and day, with what the
-	// read-back counts and exports need (not the device attributes, so a
-	// device update writes no index entry).
+	// read-back counts and exports need (not the device attributes: a
+	// device update rewrites the entry only when it changes an outcome).
 	{Name: "GSI5", PartitionKey: "GSI5PK", SortKey: "GSI5SK", Projection: "INCLUDE",
 		NonKeyAttributes: []string{"from_username", "from_domain", "to_username", "to_domain",
 			"initiated_at", "ended_at", "sent_at", "encrypted", "states", "statuses", "expires_at"}},
