@@ -394,11 +394,15 @@ func TestChangePasswordFromClearText(t *testing.T) {
 func TestDeleteMe(t *testing.T) {
 	e := newEnv(t, nil)
 	u := e.user(`{"username":"leaving","algorithm":"SHA-256","password":"123456","email":"leaving@example.org"}`)
+	// ApiAccountTest::testSimpleAccount's end: /info finds the account,
+	// then not after DELETE /accounts/me.
+	expect(t, e.do("GET", "/api/accounts/leaving@"+domain+"/info", nil, ""), 200)
 	r := e.withKey(u.Key, "DELETE", "/api/accounts/me", "")
 	if r.Status != 200 || r.Body != "1" {
 		t.Fatalf("%d %q", r.Status, r.Body)
 	}
 	expect(t, e.withKey(u.Key, "GET", "/api/accounts/me", ""), 401) // its key went with it
+	expectMessage(t, e.do("GET", "/api/accounts/leaving@"+domain+"/info", nil, ""), 404, "Missing elements to perform the request")
 	expect(t, e.asAdmin("GET", fmt.Sprintf("/api/accounts/%d", u.ID), ""), 404)
 	// The username stays reserved (tombstone).
 	r = e.create(`{"username":"leaving","algorithm":"SHA-256","password":"123456"}`)
