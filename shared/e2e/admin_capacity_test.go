@@ -62,6 +62,13 @@ func TestAdminAccountsCapacity(t *testing.T) {
 		{"search by email", "GET", "/api/accounts/m2@example.org/search-by-email", "GET /api/accounts/{email}/search-by-email", "", 1.5, 0},
 		{"delete", "DELETE", path, "DELETE /api/accounts/{id}", "", 1, 24},
 	}
+	// Attaching an auth token also writes the account's reference to it
+	// (deleted with the account): a two-item transaction.
+	tok := e.do("POST", "/api/accounts/auth_token", nil, "").JSON(t)["token"].(string)
+	cases = append([]struct {
+		name, method, path, route, body string
+		read, write                     float64
+	}{{"attach an auth token", "GET", "/api/accounts/auth_token/" + tok + "/attach", "GET /api/accounts/auth_token/{auth_token}/attach", "", 1, 4}}, cases...)
 	for _, c := range cases {
 		r := e.asAdmin(c.method, c.path, c.body)
 		expect(t, r, 200)

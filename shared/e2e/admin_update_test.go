@@ -287,8 +287,8 @@ func TestAdminDomainScoping(t *testing.T) {
 }
 
 // Deleting an account removes everything it owns (no scan): its SIP
-// identity, markers, provisioning token, API key and partition; only the
-// tombstone and the counts remain changed.
+// identity, markers, provisioning token, API key, attached auth token and
+// partition; only the tombstone and the counts remain changed.
 func TestAdminDeleteRemovesEverything(t *testing.T) {
 	e := newEnv(t, map[string]string{"ACCOUNT_EMAIL_UNIQUE": "true"})
 	before := e.snapshot()
@@ -300,6 +300,12 @@ func TestAdminDeleteRemovesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(t, e.withKey(key, "GET", "/api/accounts/me", ""), 200)
+	// And an auth token it attached (FlexiAPI's cascade deletes it).
+	tok := e.do("POST", "/api/accounts/auth_token", nil, "").JSON(t)["token"].(string)
+	expect(t, e.withKey(key, "GET", "/api/accounts/auth_token/"+tok+"/attach", ""), 200)
+	if len(e.snapshot().keysWithPrefix("AUTHTOKEN#")) != 1 {
+		t.Fatal("no auth token item")
+	}
 	r := e.asAdmin("DELETE", fmt.Sprintf("/api/accounts/%d", id), "")
 	expect(t, r, 200)
 	after := e.snapshot()
@@ -307,7 +313,8 @@ func TestAdminDeleteRemovesEverything(t *testing.T) {
 	for _, line := range strings.Split(diff, "\n") {
 		switch {
 		case strings.HasPrefix(line, `+ "TOMBSTONE#ephemeral"`):
-		case strings.HasPrefix(line, `~ "COUNT#accounts"`), strings.HasPrefix(line, `~ "COUNTER#account_id"`):
+		case strings.HasPrefix(line, `~ "COUNT#accounts"`), strings.HasPrefix(line, `~ "COUNTER#account_id"`),
+			strings.HasPrefix(line, `+ "COUNTER#auth_token_id"`):
 		case strings.HasPrefix(line, "    "): // detail of a ~ line
 		default:
 			t.Errorf("left behind: %s", line)

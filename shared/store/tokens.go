@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,24 +69,27 @@ func (s *Store) AuthTokenByValue(ctx context.Context, token string) (*account.Au
 	}, nil
 }
 
-// AttachAuthToken attaches a token once.
+// AttachAuthToken attaches a token once. The account owns the token from
+// then on (a reference in its partition, ownedRefPut): deleting the
+// account deletes it, as FlexiAPI's cascade does.
 func (s *Store) AttachAuthToken(ctx context.Context, token string, accountID int64, now time.Time) error {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	ref := s.ownedRefPut(accountID, authTokenKey(token))
+	// The reference outlives the token's own TTL (creation + 65 minutes).
+	ref.Put.Item[schema.TTLAttribute] = num(now.Add(account.AuthTokenLifetime + 2*time.Hour).Unix())
+	err := s.transact(ctx, []types.TransactWriteItem{{Update: &types.Update{
 		TableName:                 &s.table,
 		Key:                       authTokenKey(token),
 		UpdateExpression:          aws.String("SET account_id = :id, updated_at = :now"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(account_id)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":id": num(accountID), ":now": timeAttr(now)},
-		ReturnConsumedCapacity:    totalCapacity,
-	})
-	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+	}}, ref})
+	var c *cancelled
+	if errors.As(err, &c) {
 		return account.ErrAlreadyChanged
 	}
 	if err != nil {
 		return fmt.Errorf("attach auth token: %w", err)
 	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
 	return nil
 }
 
