@@ -185,6 +185,14 @@ func TestDigestRefusals(t *testing.T) {
 			t.Fatalf("%d %v", status, body)
 		}
 	})
+	t.Run("missing From on a web route (D23)", func(t *testing.T) {
+		for _, path := range []string{"/contacts/vcard", "/provisioning/me"} {
+			d := f.decide("GET", path, http.Header{})
+			if d.Effect != authn.Deny || d.Context[api.CtxChallenge] != "" || d.Context[api.CtxMessage] != authn.MsgUnauthenticated {
+				t.Fatalf("%s: %+v", path, d)
+			}
+		}
+	})
 	t.Run("From without @", func(t *testing.T) {
 		status, _ := errorOf(t, f.decide("GET", "/api/x", http.Header{"From": {"sip:missing"}}))
 		if status != 422 {
