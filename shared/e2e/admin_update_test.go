@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -324,4 +325,43 @@ func TestAdminDeleteRemovesEverything(t *testing.T) {
 	// The email and phone are free again; the username is reserved.
 	expect(t, e.create(`{"username":"ephemeral2","algorithm":"SHA-256","password":"123456","email":"eph@example.org","phone":"+3369999"}`), 200)
 	expect(t, e.create(`{"username":"ephemeral","algorithm":"SHA-256","password":"123456"}`), 422)
+}
+
+// TestConcurrentRename: ten accounts renamed to one free username at once:
+// exactly one 200, the others FlexiAPI's 422, and one SIP identity.
+func TestConcurrentRename(t *testing.T) {
+	e := newEnv(t, nil)
+	ids := make([]int64, 10)
+	for i := range ids {
+		ids[i] = idOf(t, e.create(fmt.Sprintf(`{"username":"renamer%02d","algorithm":"SHA-256","password":"123456"}`, i)))
+	}
+	results := make([]response, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func(i int, id int64) {
+			defer wg.Done()
+			results[i] = e.asAdmin("PUT", fmt.Sprintf("/api/accounts/%d", id), `{"username":"thewinner","algorithm":"SHA-256","password":"123456"}`)
+		}(i, id)
+	}
+	wg.Wait()
+	won := 0
+	for _, r := range results {
+		switch r.Status {
+		case 200:
+			won++
+		case 422:
+			if firstError(t, r, "username") != "The username has already been taken." {
+				t.Errorf("422 %s", r.Body)
+			}
+		default:
+			t.Errorf("status %d: %s", r.Status, r.Body)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d renames succeeded, want 1", won)
+	}
+	if n := len(e.snapshot().keysWithPrefix("SIP#")); n != len(ids)+1 {
+		t.Fatalf("%d SIP identities, want %d (one per account)", n, len(ids)+1)
+	}
 }
