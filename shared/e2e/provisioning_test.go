@@ -166,6 +166,12 @@ func TestAccountProvisioningTestAuthenticatedProvisioning(t *testing.T) {
 			t.Fatalf("%v", got)
 		}
 	}
+	// A blocked account: 403 on /provisioning/me (as on /api, D12), while
+	// its provisioning token still works (no blocked check, D22).
+	token := *e.storedAccount(float64(u.ID)).ProvisioningToken
+	expect(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/block", u.ID), ""), 200)
+	expectMessage(t, e.provision("/provisioning/me", header{"X-Api-Key": u.Key}), 403, "Account blocked")
+	expectXML(t, e.provision("/provisioning/"+token, nil))
 }
 
 func TestAccountProvisioningTestAuthenticatedReProvisioning(t *testing.T) {
