@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -547,4 +548,39 @@ func TestSelfWhenEmailCannotBeSent(t *testing.T) {
 	}
 	r, _ = e.digest("GET", "/api/accounts/me", "nomailuser", "2345678", "")
 	expect(t, r, 200)
+}
+
+// Concurrent change requests of one account: every one answers 200 (a lost
+// race on the account item is retried from a fresh read), one pending
+// change remains, and it counts as one abuse event.
+func TestConcurrentPhoneRequests(t *testing.T) {
+	e := newEnv(t, nil)
+	u := e.user(`{"username":"hurried","algorithm":"SHA-256","password":"123456"}`)
+	var wg sync.WaitGroup
+	statuses := make([]int, 6)
+	for i := range statuses {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			statuses[i] = e.withKey(u.Key, "POST", "/api/accounts/me/phone/request", `{"phone":"`+selfPhone()+`"}`).Status
+		}(i)
+	}
+	wg.Wait()
+	for i, s := range statuses {
+		if s != 200 {
+			t.Errorf("request %d: %d", i, s)
+			for _, l := range strings.Split(e.logs.String(), "\n") {
+				if strings.Contains(l, `"level":"ERROR"`) {
+					t.Log(l)
+				}
+			}
+		}
+	}
+	a, err := e.st.AccountByID(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.PhoneChange == nil || len(a.AbuseEvents) != 1 {
+		t.Fatalf("pending %+v, events %v: want one pending change, one event", a.PhoneChange, a.AbuseEvents)
+	}
 }
