@@ -245,9 +245,11 @@ func (m *model) pageObject(name string, s obj) pageObject {
 	if d, ok := s.get("description"); ok {
 		po.Desc = m.inline(d.(string))
 	}
+	// A map-like object (Devices, Dictionary) has no properties.
 	props, _ := s.get("properties")
+	list, _ := props.(obj)
 	var rows strings.Builder
-	for i, p := range props.(obj) {
+	for i, p := range list {
 		ps := p.v.(obj)
 		if i > 0 {
 			rows.WriteByte('\n')
