@@ -357,10 +357,10 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("accounts: %v, want %v: a bad request wrote something", got, before+1)
 	}
 	r = e.asAdmin("PUT", "/api/accounts/me", "")
-	if allow := r.Header.Get("Allow"); allow != "GET, HEAD" {
+	if allow := r.Header.Get("Allow"); allow != "GET, HEAD, DELETE" {
 		t.Fatalf("Allow %q", allow)
 	}
-	if msg := r.JSON(t)["message"]; msg != "The PUT method is not supported for route api/accounts/me. Supported methods: GET, HEAD." {
+	if msg := r.JSON(t)["message"]; msg != "The PUT method is not supported for route api/accounts/me. Supported methods: GET, HEAD, DELETE." {
 		t.Fatalf("%v", msg)
 	}
 	if msg := e.do("GET", "/api/nothing", nil, "").JSON(t)["message"]; msg != "The route api/nothing could not be found." {
