@@ -233,8 +233,8 @@ func (s *Service) savePending(ctx context.Context, a *Account, kind ChangeKind, 
 
 // ConfirmPhoneChange is POST /accounts/me/phone: the code of the pending
 // change makes its phone the account's alias and activates the account.
-// No pending change: ErrNotFound (404); a wrong code: ErrWrongCode (403),
-// the code staying valid as in FlexiAPI.
+// No pending change: ErrNotFound (404); a wrong code: ErrWrongCode (403);
+// the code stays valid for MaxWrongCodes wrong tries (FlexiAPI: forever).
 func (s *Service) ConfirmPhoneChange(ctx context.Context, id int64, code string) (*Account, error) {
 	return s.confirmChange(ctx, id, code, ChangePhone)
 }
@@ -260,6 +260,9 @@ func (s *Service) confirmChange(ctx context.Context, id int64, code string, kind
 			return ErrNotFound
 		}
 		if subtle.ConstantTimeCompare([]byte(pending.Code), []byte(code)) != 1 {
+			if err := s.store.WrongChangeCode(ctx, a, kind); err != nil {
+				return err
+			}
 			return ErrWrongCode
 		}
 		if kind == ChangePhone {

@@ -23,7 +23,14 @@ type PendingChange struct {
 	UserAgent string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// WrongCodes counts the wrong codes tried against this code.
+	WrongCodes int
 }
+
+// MaxWrongCodes is how many wrong codes a pending change survives: the
+// next wrong one cancels it (FlexiAPI has no limit, so 9 000 tries find
+// any 4-digit code).
+const MaxWrongCodes = 5
 
 // Errors of the account's own endpoints.
 var (

@@ -23,6 +23,9 @@ type selfStore interface {
 	// ConfirmEmailChange does the same for the email (the uniqueness marker
 	// moves only when emailUnique; ErrEmailTaken).
 	ConfirmEmailChange(ctx context.Context, a *Account, emailUnique bool, now time.Time) (*Account, error)
+	// WrongChangeCode counts a wrong code against the pending change a was
+	// read with, and cancels the change at MaxWrongCodes.
+	WrongChangeCode(ctx context.Context, a *Account, kind ChangeKind) error
 	// ChangePassword replaces the passwords and activates the account, if
 	// its passwords are still those a was read with (ErrAlreadyChanged).
 	ChangePassword(ctx context.Context, a *Account, passwords map[string]string, now time.Time) (*Account, error)

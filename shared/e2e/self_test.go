@@ -584,3 +584,38 @@ func TestConcurrentPhoneRequests(t *testing.T) {
 		t.Fatalf("pending %+v, events %v: want one pending change, one event", a.PhoneChange, a.AbuseEvents)
 	}
 }
+
+// Our limit on wrong codes (FlexiAPI has none): the MaxWrongCodes-th wrong
+// code cancels the pending change; a new request starts a new count.
+func TestWrongCodesCancelTheChange(t *testing.T) {
+	e := newEnv(t, nil)
+	u := e.user(`{"username":"guesser","algorithm":"SHA-256","password":"123456"}`)
+	phone := selfPhone()
+	code := e.requestPhone(u, phone)
+	for i := 0; i < 4; i++ {
+		expectMessage(t, e.withKey(u.Key, "POST", "/api/accounts/me/phone", `{"code":"`+wrongFor(code)+`"}`), 403, "")
+	}
+	// A new code (the pending change reused) starts a new count: five
+	// wrong ones cancel it, the right one then finds nothing.
+	code2 := e.requestPhone(u, phone)
+	for i := 0; i < 5; i++ {
+		expectMessage(t, e.withKey(u.Key, "POST", "/api/accounts/me/phone", `{"code":"`+wrongFor(code2)+`"}`), 403, "")
+	}
+	expectMessage(t, e.withKey(u.Key, "POST", "/api/accounts/me/phone", `{"code":"`+code2+`"}`), 404, "Missing elements to perform the request")
+	code3 := e.requestPhone(u, phone)
+	for i := 0; i < 4; i++ {
+		expectMessage(t, e.withKey(u.Key, "POST", "/api/accounts/me/phone", `{"code":"`+wrongFor(code3)+`"}`), 403, "")
+	}
+	r := e.withKey(u.Key, "POST", "/api/accounts/me/phone", `{"code":"`+code3+`"}`)
+	expect(t, r, 200)
+	if r.JSON(t)["phone"] != phone {
+		t.Fatal(r.Body)
+	}
+}
+
+func wrongFor(code string) string {
+	if code == "1000" {
+		return "1001"
+	}
+	return "1000"
+}

@@ -92,6 +92,43 @@ func (s *Store) SetPendingChange(ctx context.Context, a *account.Account, kind a
 	return nil
 }
 
+// WrongChangeCode counts a wrong code on the pending change (conditioned
+// on its code: a new code starts a new count), or removes the change when
+// this was the last allowed wrong code. A concurrent change of the pending
+// change is ErrAlreadyChanged.
+func (s *Store) WrongChangeCode(ctx context.Context, a *account.Account, kind account.ChangeKind) error {
+	ch := a.PhoneChange
+	if kind == account.ChangeEmail {
+		ch = a.EmailChange
+	}
+	if ch == nil {
+		return account.ErrNotFound
+	}
+	update := "SET #ch.wrong_codes = :n"
+	vals := map[string]types.AttributeValue{":code": str(ch.Code), ":n": num(int64(ch.WrongCodes + 1)), ":prev": num(int64(ch.WrongCodes))}
+	if ch.WrongCodes+1 >= account.MaxWrongCodes {
+		update = "REMOVE #ch"
+		delete(vals, ":n")
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: accountKey(a.ID),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("#ch.code = :code AND (attribute_not_exists(#ch.wrong_codes) OR #ch.wrong_codes = :prev)"),
+		ExpressionAttributeNames:  map[string]string{"#ch": changeAttr(kind)},
+		ExpressionAttributeValues: vals,
+		ReturnConsumedCapacity:    totalCapacity,
+	})
+	if isConditionFailed(err) {
+		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		return fmt.Errorf("wrong %s code of account %d: %w", kind, a.ID, account.ErrAlreadyChanged)
+	}
+	if err != nil {
+		return fmt.Errorf("wrong %s code of account %d: %w", kind, a.ID, err)
+	}
+	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
+	return nil
+}
+
 // activation is the part of an update that activates an account: FlexiAPI
 // saves the account only when activated changes, so updated_at moves only
 // then.

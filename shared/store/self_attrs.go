@@ -40,7 +40,7 @@ func readSelfAttrs(item map[string]types.AttributeValue, a *account.Account) {
 func pendingChangeAttr(c *account.PendingChange) types.AttributeValue {
 	return &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
 		"value": str(c.Value), "code": str(c.Code), "ip": str(c.IP), "user_agent": str(c.UserAgent),
-		"created_at": timeAttr(c.CreatedAt), "updated_at": timeAttr(c.UpdatedAt),
+		"created_at": timeAttr(c.CreatedAt), "updated_at": timeAttr(c.UpdatedAt), "wrong_codes": num(int64(c.WrongCodes)),
 	}}
 }
 
@@ -53,6 +53,7 @@ func pendingChangeFrom(v types.AttributeValue) *account.PendingChange {
 		Value: getS(m.Value, "value"), Code: getS(m.Value, "code"), IP: getS(m.Value, "ip"),
 		UserAgent: getS(m.Value, "user_agent"),
 		CreatedAt: getTime(m.Value, "created_at"), UpdatedAt: getTime(m.Value, "updated_at"),
+		WrongCodes: int(getN(m.Value, "wrong_codes")),
 	}
 }
 
