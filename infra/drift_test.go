@@ -44,7 +44,7 @@ func TestTableAccessMatchesStore(t *testing.T) {
 	calls := map[string]string{
 		"GetItem": "dynamodb:GetItem", "BatchGetItem": "dynamodb:BatchGetItem", "Query": "dynamodb:Query",
 		"PutItem": "dynamodb:PutItem", "UpdateItem": "dynamodb:UpdateItem", "DeleteItem": "dynamodb:DeleteItem",
-		"BatchWriteItem": "dynamodb:BatchWriteItem",
+		"BatchWriteItem":     "dynamodb:BatchWriteItem",
 		"TransactWriteItems": "", // each item needs its own action (below)
 	}
 	used := map[string]bool{}
