@@ -198,6 +198,14 @@ func overlongCases() []overlongCase {
 		{route: "PATCH /api/statistics/calls/{call_id}", name: "id", method: "PATCH", path: "/api/statistics/calls/" + longName, auth: "admin",
 			body: `{"ended_at":"2024-01-01T00:00:00Z"}`, status: 404},
 
+		// Query strings and the 2021 aliases.
+		{route: "GET /api/statistics/counts", name: "domain", method: "GET", path: "/api/statistics/counts?from=2024-01-01&to=2024-01-02&domain=" + longDomain, auth: "admin", status: 422},
+		{route: "GET /api/statistics/export/calls", name: "domain", method: "GET", path: "/api/statistics/export/calls?from=2024-01-01&to=2024-01-02&domain=" + longDomain, auth: "admin", status: 422},
+		{route: "GET /api/statistics/export/messages", name: "cursor", method: "GET", path: "/api/statistics/export/messages?from=2024-01-01&to=2024-01-02&cursor=" + longName, auth: "admin", status: 422},
+		{route: "POST /api/tokens", name: "pn_prid", method: "POST", path: "/api/tokens", body: `{"pn_provider":"fcm","pn_param":"p","pn_prid":"` + longName + `"}`, status: 422},
+		{route: "POST /api/accounts/with-token", name: "token", method: "POST", path: "/api/accounts/with-token",
+			body: `{"username":"longtoken","password":"secret1","algorithm":"MD5","token":"` + longName + `"}`, status: 422},
+
 		// Rows for the routes of the other areas go here, one per client
 		// string that reaches a key (path segments, body fields, headers).
 	}
