@@ -210,6 +210,11 @@ func (rt *Router) logRequest(ctx context.Context, req *Request, resp *Response, 
 	if m := capacity.From(ctx); m != nil {
 		read, write, calls := m.Units()
 		attrs = append(attrs, "rcu", read, "wcu", write, "db_calls", calls)
+		// wcu stays the total; its index part is said only where the
+		// writes asked DynamoDB for it (the statistics ingestion).
+		if index, known := m.IndexWriteUnits(); known {
+			attrs = append(attrs, "wcu_index", index)
+		}
 	}
 	rt.log.Info("request", attrs...)
 }

@@ -159,22 +159,25 @@ func TestStatisticsDeviceIDInPath(t *testing.T) {
 // TestStatisticsIngestionCapacity: each Flexisip event is one write
 // request (no read) in the function and one decision costing at most one
 // read unit in the authorizer, as DynamoDB Local reports them in the
-// request log lines. The write units are the item's one (under 1 KB) plus
-// the index entries the event changes: an announcement writes GSI5 and
-// GSI2, a device or end event writes GSI5 only when it changes an outcome
-// or ended_at. A re-sent event (a failed condition) is one unit.
+// request log lines (ReturnConsumedCapacity INDEXES: wcu is the total,
+// wcu_index its index part). Every event costs exactly 1 write unit on
+// the table (its item is under 1 KB); the index entries are apart: an
+// announcement writes GSI5 and GSI2, a device or end event writes GSI5
+// only when it changes an outcome or ended_at. A re-sent event (a failed
+// condition) is 1 unit on the table and none on the indexes.
 func TestStatisticsIngestionCapacity(t *testing.T) {
 	e := newEnv(t, nil)
 	// The admin key's last use is written at most once a minute: use it
 	// once first so that the measured requests take the common path.
 	expect(t, e.asAdmin("GET", "/api/accounts/me", ""), 200)
 	seq := flexisipSequence(statID("cap-call"), statID("cap-message"))
-	// call, ringing ×2, terminated ×2 (accepted decides the outcome,
-	// accepted_elsewhere does not), end, message, delivered ×2 (the second
-	// 200 adds nothing to the statuses).
-	firstPass := []float64{3, 1, 1, 2, 1, 2, 3, 2, 1}
+	// Index units of the first pass: call (GSI5, GSI2), ringing ×2,
+	// terminated ×2 (accepted decides the outcome, accepted_elsewhere
+	// does not), end (ended_at), message (GSI5, GSI2), delivered ×2 (the
+	// second 200 adds nothing to the statuses).
+	firstPassIndex := []float64{2, 0, 0, 1, 0, 1, 2, 1, 0}
 	var ids []string
-	var want []float64
+	var wantIndex []float64
 	for pass := 0; pass < 2; pass++ {
 		for i, ev := range seq {
 			r := e.asAdmin(ev.method, ev.path, ev.body)
@@ -183,9 +186,9 @@ func TestStatisticsIngestionCapacity(t *testing.T) {
 			}
 			ids = append(ids, r.Header.Get("x-amzn-RequestId"))
 			if pass == 0 {
-				want = append(want, firstPass[i])
+				wantIndex = append(wantIndex, firstPassIndex[i])
 			} else {
-				want = append(want, 1)
+				wantIndex = append(wantIndex, 0)
 			}
 		}
 	}
@@ -202,22 +205,31 @@ func TestStatisticsIngestionCapacity(t *testing.T) {
 	for _, l := range fn {
 		byID[l.RequestID] = l
 	}
-	var total float64
+	var table, index, authRCU float64
 	for i, id := range ids {
 		l, ok := byID[id]
 		if !ok {
 			t.Fatalf("no log line for request %d (%s)", i, id)
 		}
-		total += l.WCU
-		if l.WCU != want[i] || l.RCU != 0 || l.DBCalls != 1 {
-			t.Errorf("event %d, %s %s (%d): %.1f WCU, %.1f RCU, %d calls; want %.0f WCU, no read, one call", i, l.Method, l.Route, l.Status, l.WCU, l.RCU, l.DBCalls, want[i])
+		if l.WCUIndex == nil {
+			t.Fatalf("event %d, %s %s: no wcu_index on its log line", i, l.Method, l.Route)
+		}
+		table += l.WCU - *l.WCUIndex
+		index += *l.WCUIndex
+		if l.WCU-*l.WCUIndex != 1 || *l.WCUIndex != wantIndex[i] || l.RCU != 0 || l.DBCalls != 1 {
+			t.Errorf("event %d, %s %s (%d): %.1f WCU of which %.1f on indexes, %.1f RCU, %d calls; want 1 WCU on the table, %.0f on indexes, no read, one call",
+				i, l.Method, l.Route, l.Status, l.WCU, *l.WCUIndex, l.RCU, l.DBCalls, wantIndex[i])
 		}
 		a := authz[id]
 		if len(a) != 1 || a[0].RCU > 1 || a[0].WCU != 0 {
 			t.Errorf("event %d: authorizer %+v; want one decision, at most 1 RCU, no write", i, a)
+			continue
 		}
+		authRCU += a[0].RCU
 	}
-	t.Logf("%d events, %.0f WCU (first pass %.0f for %d events)", len(ids), total, total-float64(len(seq)), len(seq))
+	n := float64(len(ids))
+	t.Logf("%d events: table %.2f WCU, indexes %.2f WCU, authorizer %.2f RCU per event (first pass: %.0f table + %.0f index WCU for %d events)",
+		len(ids), table/n, index/n, authRCU/n, float64(len(seq)), index, len(seq))
 }
 
 // TestStatisticsReadBack: counts per day and hour with outcomes, the CSV

@@ -378,7 +378,10 @@ type statLine struct {
 	Status    int     `json:"status"`
 	RCU       float64 `json:"rcu"`
 	WCU       float64 `json:"wcu"`
-	DBCalls   int     `json:"db_calls"`
+	// WCUIndex is the part of WCU that went to index entries (absent
+	// where the writes did not ask for the breakdown).
+	WCUIndex *float64 `json:"wcu_index"`
+	DBCalls  int      `json:"db_calls"`
 }
 
 // logLines returns the request lines of one component, and the authorizer

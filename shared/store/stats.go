@@ -124,17 +124,17 @@ func (s *Store) createOnce(ctx context.Context, item map[string]types.AttributeV
 	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: item,
 		ConditionExpression:    aws.String("attribute_not_exists(PK)"),
-		ReturnConsumedCapacity: totalCapacity,
+		ReturnConsumedCapacity: indexesCapacity,
 	})
 	if isConditionFailed(err) {
 		// A failed condition is charged as a write of the item.
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
+	meterWriteIndexes(ctx, out.ConsumedCapacity)
 	return true, nil
 }
 
@@ -154,7 +154,7 @@ func (s *Store) updateExisting(ctx context.Context, k map[string]types.Attribute
 		ExpressionAttributeValues:           vals,
 		ReturnValues:                        types.ReturnValueAllOld,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		ReturnConsumedCapacity:              totalCapacity,
+		ReturnConsumedCapacity:              indexesCapacity,
 	}
 	if len(names) > 0 {
 		in.ExpressionAttributeNames = names
@@ -162,7 +162,7 @@ func (s *Store) updateExisting(ctx context.Context, k map[string]types.Attribute
 	out, err := s.db.UpdateItem(ctx, in)
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		if len(ccf.Item) == 0 {
 			return nil, false, stats.ErrNotFound
 		}
@@ -171,7 +171,7 @@ func (s *Store) updateExisting(ctx context.Context, k map[string]types.Attribute
 	if err != nil {
 		return nil, false, err
 	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
+	meterWriteIndexes(ctx, out.ConsumedCapacity)
 	return out.Attributes, true, nil
 }
 

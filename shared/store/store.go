@@ -200,6 +200,32 @@ func meterWrite(ctx context.Context, cc ...types.ConsumedCapacity) {
 	capacity.Add(ctx, 0, sumUnits(cc))
 }
 
+// meterWriteIndexes records a write that asked for ReturnConsumedCapacity
+// INDEXES: its total and, apart, the units of its index entries (the
+// statistics ingestion states its table part and its index part
+// separately, docs/access-patterns.md "Statistics"). Without a breakdown
+// (Table absent) it is an ordinary write.
+func meterWriteIndexes(ctx context.Context, c *types.ConsumedCapacity) {
+	if c == nil || c.Table == nil {
+		meterWrite(ctx, ptrCC(c)...)
+		return
+	}
+	var index float64
+	for _, ix := range c.GlobalSecondaryIndexes {
+		index += aws.ToFloat64(ix.CapacityUnits)
+	}
+	for _, ix := range c.LocalSecondaryIndexes {
+		index += aws.ToFloat64(ix.CapacityUnits)
+	}
+	capacity.AddWrite(ctx, aws.ToFloat64(c.CapacityUnits), index)
+}
+
+// meterFailedWrite records a write whose condition failed: DynamoDB
+// charges it as a write of the item, and it changes no index entry.
+func meterFailedWrite(ctx context.Context) {
+	capacity.AddWrite(ctx, 1, 0)
+}
+
 func sumUnits(cc []types.ConsumedCapacity) float64 {
 	var total float64
 	for _, c := range cc {
@@ -218,6 +244,9 @@ func ptrCC(c *types.ConsumedCapacity) []types.ConsumedCapacity {
 }
 
 const totalCapacity = types.ReturnConsumedCapacityTotal
+
+// indexesCapacity asks for the table's and each index's units.
+const indexesCapacity = types.ReturnConsumedCapacityIndexes
 
 // nextCounter allocates the next value of an atomic counter.
 func (s *Store) nextCounter(ctx context.Context, name string) (int64, error) {
