@@ -59,6 +59,16 @@ var ingestKinds = []string{
 	"PATCH /statistics/calls/{id}: end", "POST /statistics/messages", "PATCH message device",
 }
 
+// ingestRoutes are the route-table rows of the kinds.
+var ingestRoutes = map[string]string{
+	ingestKinds[0]: "POST /api/statistics/calls",
+	ingestKinds[1]: "PATCH /api/statistics/calls/{call_id}/devices/{device_id}",
+	ingestKinds[2]: "PATCH /api/statistics/calls/{call_id}/devices/{device_id}",
+	ingestKinds[3]: "PATCH /api/statistics/calls/{call_id}",
+	ingestKinds[4]: "POST /api/statistics/messages",
+	ingestKinds[5]: "PATCH /api/statistics/messages/{message_id}/to/{to}/devices/{device_id}",
+}
+
 func ingestSequence(i int) []ingestEvent {
 	callID := fmt.Sprintf("%064x", 0xca11<<32+i)
 	msgID := fmt.Sprintf("%064x", 0x3e55<<32+i)
@@ -165,21 +175,31 @@ func renderIngest(b *strings.Builder, r *ingestResult, mem map[string]int) {
 	}
 	p("Flexisip's sequence (resources.md §4.8) for %d calls, each with two callee devices (ringing, one accepts, the other is accepted elsewhere, then the end), "+
 		"and %d messages to two recipients (one device each, status 200): %d events, sent one after the other with Flexisip's admin API key, in %s. "+
-		"Units as the log lines report them (DynamoDB Local, whose figures for these single-item writes include the index entries, as AWS charges them: "+
-		"GSI5 and GSI2 on an announcement, GSI5 when an outcome or `ended_at` changes; docs/access-patterns.md, \"Statistics\").\n\n",
+		"Units as the log lines report them: DynamoDB Local's, asked with `ReturnConsumedCapacity` INDEXES, so that each write's units are split "+
+		"into the table's (`wcu` − `wcu_index`: the item, under 1 KB) and the index entries' (`wcu_index`: GSI5 and GSI2 on an announcement, "+
+		"GSI5 when an outcome or `ended_at` changes; docs/access-patterns.md, \"Statistics\"), as AWS charges them.\n\n",
 		r.calls, r.calls, r.events, r.took.Round(time.Millisecond))
-	p("| Event | Events | Authorizer invocations per event | Authorizer RCU per event | Function write requests per event | Function WCU per event | Function RCU per event |\n|---|---|---|---|---|---|---|\n")
+	p("| Event | Events | Authorizer invocations per event | Authorizer RCU per event | Function write requests per event | Function WCU per event | of which table | of which indexes | Function RCU per event |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range r.kinds {
 		if k.n == 0 {
 			continue
 		}
 		n := float64(k.n)
-		p("| %s | %d | %s | %s | %s | %s | %s |\n", k.kind, k.n, num(float64(k.u.AuthCalls)/n), num(k.u.AuthRCU/n),
-			num(float64(k.u.FnCalls)/n), num(k.u.FnWCU/n), num(k.u.FnRCU/n))
+		p("| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", k.kind, k.n, num(float64(k.u.AuthCalls)/n), num(k.u.AuthRCU/n),
+			num(float64(k.u.FnCalls)/n), num(k.u.FnWCU/n), num(k.u.FnTableWCU/n), num(k.u.FnIndexWCU/n), num(k.u.FnRCU/n))
 	}
 	ev := float64(r.events)
-	p("| **all** | %d | %s | %s | %s | %s | %s |\n\n", r.events, num(float64(r.total.AuthCalls)/ev), num(r.total.AuthRCU/ev),
-		num(float64(r.total.FnCalls)/ev), num(r.total.FnWCU/ev), num(r.total.FnRCU/ev))
+	p("| **all** | %d | %s | %s | %s | %s | %s | %s | %s |\n\n", r.events, num(float64(r.total.AuthCalls)/ev), num(r.total.AuthRCU/ev),
+		num(float64(r.total.FnCalls)/ev), num(r.total.FnWCU/ev), num(r.total.FnTableWCU/ev), num(r.total.FnIndexWCU/ev), num(r.total.FnRCU/ev))
+	p("Acceptance lines (every event, not the mean):\n\n| What | Measured | Limit | Verdict |\n|---|---|---|---|\n")
+	for _, l := range ingestBudgets(r) {
+		m := l.measured
+		if l.na != "" {
+			m = l.na
+		}
+		p("| %s | %s | %s | %s |\n", l.what, m, l.limit, l.verdict())
+	}
+	p("\n")
 	l := ingestCost(r, mem)
 	p("Cost per million events on AWS (prices of section 4): API Gateway %s, Lambda requests %s, Lambda GB-s %s, DynamoDB %s, WAF %s: **%s** "+
 		"(logs apart: %s).\n\n", usd(l.gateway), usd(l.lambdaReq), usd(l.lambdaGBs), usd(l.dynamo), usd(l.waf), usd(l.total), usd(l.logs))
@@ -219,4 +239,105 @@ func ingestOnly(ctx context.Context, bins *binaries, dep *deployment, f *fixture
 	renderIngest(&b, res, mem)
 	fmt.Print(b.String())
 	return nil
+}
+
+// ingestOK says whether the ingestion ran and logged every event.
+func ingestOK(r *ingestResult) bool {
+	return r != nil && r.err == nil && r.events > 0
+}
+
+// ingestMeasured says whether a route of the table is one the ingestion
+// measured (section 5), so section 3 does not call it unmeasured.
+func ingestMeasured(r *ingestResult, routeID string) bool {
+	if !ingestOK(r) {
+		return false
+	}
+	for _, id := range ingestRoutes {
+		if id == routeID {
+			return true
+		}
+	}
+	return false
+}
+
+// ingestBudgets are the acceptance's lines (each event: 1 write unit on
+// the table, at most 1 read unit to authenticate), about every event,
+// not the mean; the index units are shown beside, with no limit: they are
+// what the no-scan read-back (GSI5) and the deletion by sender (GSI2)
+// cost.
+func ingestBudgets(r *ingestResult) []budgetLine {
+	table := budgetLine{what: "statistics event: table write units per event (function)", limit: "≤ 1 WCU"}
+	index := budgetLine{what: "statistics event: index write units per event (GSI5, GSI2; beside the table's)", limit: "–", info: true}
+	authz := budgetLine{what: "statistics event: authentication read units per event (authorizer)", limit: "≤ 1 RCU"}
+	lines := []*budgetLine{&table, &index, &authz}
+	out := func() []budgetLine {
+		var o []budgetLine
+		for _, l := range lines {
+			o = append(o, *l)
+		}
+		return o
+	}
+	switch {
+	case r == nil:
+		for _, l := range lines {
+			l.na = "not run"
+		}
+		return out()
+	case r.err != nil || r.events == 0:
+		for _, l := range lines {
+			l.na = fmt.Sprintf("ingestion failed: %v", r.err)
+		}
+		return out()
+	}
+	u, ev := r.total, float64(r.events)
+	if u.FnUnsplit > 0 || u.FnCalls != r.events {
+		table.na = fmt.Sprintf("%d of %d function lines without wcu_index", u.FnUnsplit+r.events-u.FnCalls, r.events)
+		index.na = table.na
+	} else {
+		table.measured = fmt.Sprintf("%s WCU at most, %s on average (%d events of Flexisip's sequence, section 5)", num(u.FnTableWCUMax), num(u.FnTableWCU/ev), r.events)
+		table.pass = u.FnTableWCUMax <= 1
+		var kinds []string
+		for _, k := range r.kinds {
+			if k.n > 0 {
+				kinds = append(kinds, k.kind+" "+num(k.u.FnIndexWCU/float64(k.n)))
+			}
+		}
+		index.measured = fmt.Sprintf("%s WCU on average (%s)", num(u.FnIndexWCU/ev), strings.Join(kinds, ", "))
+	}
+	if u.AuthCalls != r.events {
+		authz.na = fmt.Sprintf("%d authorizer decisions for %d events", u.AuthCalls, r.events)
+	} else {
+		authz.measured = fmt.Sprintf("%s RCU at most, %s on average; %s WCU on average", num(u.AuthRCUMax), num(u.AuthRCU/ev), num(u.AuthWCU/ev))
+		authz.pass = u.AuthRCUMax <= 1
+	}
+	return out()
+}
+
+// renderIngestCapacity writes section 3's rows of the ingestion routes,
+// from the ingestion run (one row per kind of event).
+func renderIngestCapacity(b *strings.Builder, r *ingestResult) {
+	if !ingestOK(r) {
+		fmt.Fprintf(b, "| statistics ingestion routes | Flexisip's sequence | API key | – | not measured: see section 5 | | | | | |\n")
+		return
+	}
+	am := authMinimums[authAPIKey]
+	for _, k := range r.kinds {
+		if k.n == 0 {
+			continue
+		}
+		n := float64(k.n)
+		u := k.u
+		fmt.Fprintf(b, "| %s | %s, %d in Flexisip's sequence (section 5) | %s | 200 or 201 | %s / %s | %s / %s | %s / %s (table %s, indexes %s) | 0 / 1 (table) | %s | "+
+			"one write request, no read: the item (under 1 KB) on the table; index entries only where the read-back (GSI5) or the deletion by sender (GSI2) needs them |\n",
+			ingestRoutes[k.kind], k.kind, k.n, authAPIKey, num(u.AuthRCU/n), num(u.AuthWCU/n), num(am.RCU), num(am.WCU),
+			num(u.FnRCU/n), num(u.FnWCU/n), num(u.FnTableWCU/n), num(u.FnIndexWCU/n),
+			excess(u.AuthRCU/n-am.RCU, u.AuthWCU/n-am.WCU, u.FnRCU/n, u.FnTableWCU/n-1)+indexNote(u.FnIndexWCU/n))
+	}
+}
+
+func indexNote(index float64) string {
+	if index <= 1e-9 {
+		return ""
+	}
+	return "; index entries " + num(index) + " WCU"
 }

@@ -12,16 +12,19 @@ import (
 // ("request", with the router's rcu/wcu) or of the authorizer (one line
 // per decision, with its rcu/wcu).
 type logRecord struct {
-	Component  string  `json:"component"`
-	Msg        string  `json:"msg"`
-	RequestID  string  `json:"request_id"`
-	Route      string  `json:"route"`
-	Status     int     `json:"status"`
-	Auth       string  `json:"auth"`
-	RCU        float64 `json:"rcu"`
-	WCU        float64 `json:"wcu"`
-	DurationMS float64 `json:"duration_ms"`
-	bytes      int     // the line's size, as CloudWatch Logs would ingest it
+	Component string  `json:"component"`
+	Msg       string  `json:"msg"`
+	RequestID string  `json:"request_id"`
+	Route     string  `json:"route"`
+	Status    int     `json:"status"`
+	Auth      string  `json:"auth"`
+	RCU       float64 `json:"rcu"`
+	WCU       float64 `json:"wcu"`
+	// WCUIndex is the part of WCU that went to index entries, on the
+	// lines whose writes asked for it (the statistics ingestion).
+	WCUIndex   *float64 `json:"wcu_index"`
+	DurationMS float64  `json:"duration_ms"`
+	bytes      int      // the line's size, as CloudWatch Logs would ingest it
 }
 
 // perRequest gathers the lines of one API Gateway request id.
@@ -144,6 +147,14 @@ type units struct {
 	FnBilledMS       float64
 	LogBytes         int
 	Missing          int // ids with no line at all
+	// The function's write units split into table and index parts, from
+	// the lines with wcu_index (FnUnsplit counts the others), and the
+	// largest table part and authorizer read of one request: a budget
+	// per event is about every event, not the mean.
+	FnTableWCU, FnIndexWCU float64
+	FnUnsplit              int
+	FnTableWCUMax          float64
+	AuthRCUMax             float64
 }
 
 func (s *logSink) units(ids []expect) units {
@@ -158,6 +169,7 @@ func (s *logSink) units(ids []expect) units {
 		}
 		for _, r := range pr.authorizer {
 			u.AuthRCU += r.RCU
+			u.AuthRCUMax = max(u.AuthRCUMax, r.RCU)
 			u.AuthWCU += r.WCU
 			u.AuthCalls++
 			u.AuthMS += r.DurationMS
@@ -167,6 +179,13 @@ func (s *logSink) units(ids []expect) units {
 		for _, r := range pr.function {
 			u.FnRCU += r.RCU
 			u.FnWCU += r.WCU
+			if r.WCUIndex != nil {
+				u.FnTableWCU += r.WCU - *r.WCUIndex
+				u.FnIndexWCU += *r.WCUIndex
+				u.FnTableWCUMax = max(u.FnTableWCUMax, r.WCU-*r.WCUIndex)
+			} else {
+				u.FnUnsplit++
+			}
 			u.FnCalls++
 			u.FnMS += r.DurationMS
 			u.FnBilledMS += billedMS(r.DurationMS)
