@@ -144,7 +144,21 @@ const (
 	OutcomePending   = "pending"   // no device reported yet
 )
 
-// Outcome classifies a message: delivered, failed or pending.
+// OutcomeStatus is what a device's last_status tells of its message's
+// outcome, as the message keeps it in its indexed set of statuses: 200
+// for any 2xx (delivered), 0 for any other (failed). Another device
+// reporting a status of a class already seen then adds nothing to the
+// set, and the write leaves the message's index entry alone.
+func OutcomeStatus(s int64) int64 {
+	if s >= 200 && s < 300 {
+		return 200
+	}
+	return 0
+}
+
+// Outcome classifies a message: delivered, failed or pending. Statuses
+// may be raw last_status values (as stored before OutcomeStatus) or their
+// classes: both classify alike.
 func (m *Message) Outcome() string {
 	if len(m.Statuses) == 0 {
 		return OutcomePending

@@ -57,6 +57,19 @@ func TestOutcomes(t *testing.T) {
 		if got := m.Outcome(); got != c.want {
 			t.Errorf("%v: %s, want %s", c.statuses, got, c.want)
 		}
+		// The classes the store keeps classify as the raw values.
+		m.Statuses = nil
+		for _, s := range c.statuses {
+			m.Statuses = append(m.Statuses, OutcomeStatus(s))
+		}
+		if got := m.Outcome(); got != c.want {
+			t.Errorf("classes of %v: %s, want %s", c.statuses, got, c.want)
+		}
+	}
+	for s, want := range map[int64]int64{200: 200, 202: 200, 299: 200, 180: 0, 300: 0, 408: 0, 486: 0, 503: 0, 603: 0} {
+		if got := OutcomeStatus(s); got != want {
+			t.Errorf("OutcomeStatus(%d) = %d, want %d", s, got, want)
+		}
 	}
 }
 

@@ -24,7 +24,8 @@ import (
 // each event's outcome on the index entry:
 //
 //	MSG#<id> / MSG     from, sent_at, encrypted, statuses (NS: the
-//	                   last_status values seen), d<h>_{i,t,s,a,c,u} per
+//	                   classes of the last_status values seen, 200 for
+//	                   2xx, 0 for others), d<h>_{i,t,s,a,c,u} per
 //	                   device: id, recipient, last_status, received_at,
 //	                   created_at, updated_at
 //	CALL#<id> / CALL   from, to, initiated_at, ended_at, states (SS: the
@@ -41,8 +42,8 @@ import (
 // by sender domain and day; GSI2 (keys only) by sender, for the deletion
 // of an account's statistics. A device or end update writes the GSI5
 // entry only when it changes an indexed attribute (the first accepted or
-// error state, a new status value, ended_at); otherwise it is the item's
-// write alone.
+// error state, the first 2xx or the first other status, ended_at);
+// otherwise it is the item's write alone.
 const (
 	pfxMessage   = "MSG#"
 	pfxCall      = "CALL#"
@@ -197,7 +198,9 @@ func (s *Store) UpsertMessageDevice(ctx context.Context, d *stats.MessageDevice)
 		map[string]string{"#id": p + "i", "#to": p + "t", "#st": p + "s", "#ra": p + "a", "#c": p + "c", "#u": p + "u"},
 		map[string]types.AttributeValue{":id": str(d.DeviceID), ":to": str(d.ToUsername + "@" + d.ToDomain),
 			":st": num(d.LastStatus), ":ra": timeAttr(d.ReceivedAt), ":now": timeAttr(d.UpdatedAt),
-			":sts": &types.AttributeValueMemberNS{Value: []string{strconv.FormatInt(d.LastStatus, 10)}}})
+			// The class, not the value: a second failure status (or a
+			// 202 after a 200) leaves the set, hence GSI5, unchanged.
+			":sts": &types.AttributeValueMemberNS{Value: []string{strconv.FormatInt(stats.OutcomeStatus(d.LastStatus), 10)}}})
 	if err != nil {
 		return nil, false, err
 	}
