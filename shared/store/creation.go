@@ -241,6 +241,9 @@ func (s *Store) CreateAccountWithToken(ctx context.Context, a *account.Account, 
 		extra, errs = append(extra, s.absent(emailKey(use.CheckEmail))), append(errs, account.ErrEmailTaken)
 	}
 	extra, errs = append(extra, s.consumeToken(use, a.ID)), append(errs, account.ErrTokenInvalid)
+	// The account owns the token it used: deleting the account deletes it,
+	// as FlexiAPI's foreign key cascade does.
+	extra, errs = append(extra, s.ownedRefPut(a.ID, creationTokenKey(use.Token))), append(errs, nil)
 	return s.createAccount(ctx, a, emailUnique, extra, errs)
 }
 
