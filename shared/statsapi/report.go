@@ -148,6 +148,11 @@ func (h handlers) page(r *api.Request) (stats.Period, string, int, error) {
 func csvPage(r *api.Request, name string, rows [][]string, next string) *api.Response {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = inertCell(cell)
+		}
+	}
 	_ = w.WriteAll(rows) // a bytes.Buffer does not fail
 	resp := &api.Response{Status: http.StatusOK, Body: b.Bytes(), Header: http.Header{
 		"Content-Type":        {"text/csv; charset=UTF-8"},
@@ -164,6 +169,20 @@ func csvPage(r *api.Request, name string, rows [][]string, next string) *api.Res
 		resp.Header.Set("X-Next-Cursor", next)
 	}
 	return resp
+}
+
+// inertCell keeps a spreadsheet from reading a cell as a formula: the
+// addresses and ids come from Flexisip's clients, and a cell such as
+// `=HYPERLINK(...)` would run when an operator opens the export (OWASP's
+// CSV injection advice: a leading quote). Numbers stay numbers.
+func inertCell(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if _, err := strconv.ParseFloat(cell, 64); err == nil {
+		return cell
+	}
+	return "'" + cell
 }
 
 func at(t *time.Time) string {
