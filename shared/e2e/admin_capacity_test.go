@@ -1,48 +1,9 @@
 package e2e
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
-	"time"
 )
-
-// functionUnits returns the capacity units of the last request the
-// accounts function logged for a route ("PUT /api/accounts/{id}").
-func functionUnits(t *testing.T, e *env, route string) (read, write float64) {
-	t.Helper()
-	for i := 0; i < 50; i++ {
-		found := false
-		sc := bufio.NewScanner(strings.NewReader(e.logs.String()))
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			j := strings.IndexByte(line, '{')
-			if j < 0 || !strings.Contains(line, `"component":"accounts"`) {
-				continue
-			}
-			var m struct {
-				Method string  `json:"method"`
-				Route  string  `json:"route"`
-				Msg    string  `json:"msg"`
-				RCU    float64 `json:"rcu"`
-				WCU    float64 `json:"wcu"`
-			}
-			if json.Unmarshal([]byte(line[j:]), &m) != nil || m.Method+" "+m.Route != route || m.Msg != "request" {
-				continue
-			}
-			read, write, found = m.RCU, m.WCU, true
-		}
-		if found {
-			return read, write
-		}
-		time.Sleep(20 * time.Millisecond) // function logs may lag the answer
-	}
-	t.Fatalf("no request line for %s", route)
-	return 0, 0
-}
 
 // TestAdminAccountsCapacity measures the function units of the admin
 // account routes (DynamoDB Local's accounting; docs/access-patterns.md).

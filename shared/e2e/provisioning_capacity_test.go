@@ -1,53 +1,9 @@
 package e2e
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
-	"time"
 )
-
-// provisioningUnits sends one request and returns the capacity units its
-// function logged for the route (method + documented path).
-func (e *env) provisioningUnits(t *testing.T, route string, send func() response, status int) (read, write float64) {
-	t.Helper()
-	count := func() (int, float64, float64) {
-		n := 0
-		var r, w float64
-		sc := bufio.NewScanner(strings.NewReader(e.logs.String()))
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			i := strings.IndexByte(line, '{')
-			if i < 0 || !strings.Contains(line, `"component":"resources"`) {
-				continue
-			}
-			var m struct {
-				Msg, Method, Route string
-				RCU                float64 `json:"rcu"`
-				WCU                float64 `json:"wcu"`
-			}
-			if json.Unmarshal([]byte(line[i:]), &m) == nil && m.Msg == "request" && m.Method+" "+m.Route == route {
-				n, r, w = n+1, m.RCU, m.WCU
-			}
-		}
-		return n, r, w
-	}
-	before, _, _ := count()
-	if r := send(); r.Status != status {
-		t.Fatalf("%s: status %d, want %d: %s", route, r.Status, status, r.Body)
-	}
-	for i := 0; i < 100; i++ {
-		if n, r, w := count(); n > before {
-			return r, w
-		}
-		time.Sleep(20 * time.Millisecond) // function logs may lag the answer
-	}
-	t.Fatalf("no request line for %s", route)
-	return 0, 0
-}
 
 // TestProvisioningCapacity measures the function units of the
 // provisioning and vCard routes (DynamoDB Local's accounting, which counts
@@ -93,7 +49,8 @@ func TestProvisioningCapacity(t *testing.T) {
 		{"vCards of 3 contacts", "GET /contacts/vcard", func() response { return e.withKey(user.Key, "GET", "/contacts/vcard", "") }, 200, 2.5, 0},
 	}
 	for _, c := range cases {
-		read, write := e.provisioningUnits(t, c.route, c.send, c.status)
+		u := e.unitsOf(t, c.route, c.send, c.status)
+		read, write := u.RCU, u.WCU
 		t.Logf("%s: %.1f RCU, %.1f WCU", c.name, read, write)
 		if read != c.read || write != c.write {
 			t.Errorf("%s: %.1f RCU, %.1f WCU; measured before: %.1f RCU, %.1f WCU (update docs/access-patterns.md if this changed on purpose)",

@@ -1,59 +1,10 @@
 package e2e
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
-
-// requestUnits are the units one function request logged.
-type requestUnits struct {
-	RCU   float64 `json:"rcu"`
-	WCU   float64 `json:"wcu"`
-	Calls int     `json:"db_calls"`
-}
-
-// requestLogs lists the request lines the functions logged for a route.
-func requestLogs(logs, method, route string) []requestUnits {
-	var out []requestUnits
-	sc := bufio.NewScanner(strings.NewReader(logs))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.IndexByte(line, '{')
-		// The function's line (the gateway logs its own, without units).
-		if i < 0 || !strings.Contains(line, `"msg":"request"`) || !strings.Contains(line, `"db_calls"`) {
-			continue
-		}
-		var m struct {
-			Method string `json:"method"`
-			Route  string `json:"route"`
-			requestUnits
-		}
-		if json.Unmarshal([]byte(line[i:]), &m) == nil && m.Method == method && m.Route == route {
-			out = append(out, m.requestUnits)
-		}
-	}
-	return out
-}
-
-// measure runs one request and returns the units its function logged.
-func (e *env) measure(t *testing.T, method, route, path, body string, status int) requestUnits {
-	t.Helper()
-	before := len(requestLogs(e.logs.String(), method, route))
-	expect(t, e.asAdmin(method, path, body), status)
-	for i := 0; i < 100; i++ {
-		if l := requestLogs(e.logs.String(), method, route); len(l) > before {
-			return l[len(l)-1]
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("no request log for %s %s", method, route)
-	return requestUnits{}
-}
 
 // TestResourcesCapacity measures what the resources endpoints cost
 // (docs/access-patterns.md) and pins the shape of the user's contacts:

@@ -1,47 +1,10 @@
 package e2e
 
 import (
-	"bufio"
-	"encoding/json"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
 )
-
-// selfUnits returns the capacity units of the last request the accounts
-// function logged for a route ("POST /api/accounts/me/phone").
-func selfUnits(t *testing.T, e *env, route string) (read, write float64) {
-	t.Helper()
-	for i := 0; i < 50; i++ {
-		found := false
-		sc := bufio.NewScanner(strings.NewReader(e.logs.String()))
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			j := strings.IndexByte(line, '{')
-			if j < 0 || !strings.Contains(line, `"component":"accounts"`) {
-				continue
-			}
-			var m struct {
-				Method, Route, Msg string
-				RCU                float64 `json:"rcu"`
-				WCU                float64 `json:"wcu"`
-			}
-			if json.Unmarshal([]byte(line[j:]), &m) != nil || m.Method+" "+m.Route != route || m.Msg != "request" {
-				continue
-			}
-			read, write, found = m.RCU, m.WCU, true
-		}
-		if found {
-			return read, write
-		}
-		time.Sleep(20 * time.Millisecond) // function logs may lag the answer
-	}
-	t.Fatalf("no request line for %s", route)
-	return 0, 0
-}
 
 // TestSelfCapacity measures the function units of the account's own
 // routes (DynamoDB Local's accounting; docs/access-patterns.md).
@@ -72,7 +35,7 @@ func TestSelfCapacity(t *testing.T) {
 	for _, c := range cases {
 		r := e.withKey(u.Key, c.method, c.path, c.body())
 		expect(t, r, 200)
-		read, write := selfUnits(t, e, c.route)
+		read, write := functionUnits(t, e, c.route)
 		t.Logf("%s: %.1f RCU, %.1f WCU", c.name, read, write)
 		if c.name == "delete me" {
 			// The deletion transaction is the admin deletion's (shared);
