@@ -147,23 +147,13 @@ func (s *Store) RequestTokenByValue(ctx context.Context, token string) (*account
 
 // ValidateRequestToken sets validated_at of an existing, unused token.
 func (s *Store) ValidateRequestToken(ctx context.Context, token string, now time.Time) error {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	return s.conditional(ctx, types.TransactWriteItem{Update: &types.Update{
 		TableName:                 &s.table,
 		Key:                       requestTokenKey(token),
 		UpdateExpression:          aws.String("SET validated_at = :now, updated_at = :now"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND used = :f"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":now": timeAttr(now), ":f": boolean(false)},
-		ReturnConsumedCapacity:    totalCapacity,
-	})
-	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
-		return account.ErrTokenInvalid
-	}
-	if err != nil {
-		return fmt.Errorf("validate request token: %w", err)
-	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
-	return nil
+	}}, account.ErrTokenInvalid, "validate request token")
 }
 
 // ExchangeRequestToken marks the request token used (only if validated

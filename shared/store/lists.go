@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -237,15 +236,5 @@ func (s *Store) DetachList(ctx context.Context, accountID, listID int64) error {
 
 // deleteLink deletes an item that must exist (ErrNotLinked otherwise).
 func (s *Store) deleteLink(ctx context.Context, k map[string]types.AttributeValue, what string) error {
-	out, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: k,
-		ConditionExpression: aws.String("attribute_exists(PK)"), ReturnConsumedCapacity: totalCapacity})
-	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
-		return resource.ErrNotLinked
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
-	return nil
+	return s.conditional(ctx, del(s.table, k, "attribute_exists(PK)", nil), resource.ErrNotLinked, what)
 }

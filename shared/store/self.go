@@ -73,23 +73,14 @@ func (s *Store) SetPendingChange(ctx context.Context, a *account.Account, kind a
 		cond = append(cond, "#ev = :prevev")
 		vals[":prevev"] = timeList(a.AbuseEvents)
 	}
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	what := fmt.Sprintf("pending %s change of account %d", kind, a.ID)
+	return s.conditional(ctx, types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: accountKey(a.ID),
 		UpdateExpression:          aws.String("SET #ch = :ch, #ev = :ev"),
 		ConditionExpression:       aws.String(strings.Join(cond, " AND ")),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: vals,
-		ReturnConsumedCapacity:    totalCapacity,
-	})
-	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
-		return fmt.Errorf("pending %s change of account %d: %w", kind, a.ID, account.ErrAlreadyChanged)
-	}
-	if err != nil {
-		return fmt.Errorf("pending %s change of account %d: %w", kind, a.ID, err)
-	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
-	return nil
+	}}, fmt.Errorf("%s: %w", what, account.ErrAlreadyChanged), what)
 }
 
 // WrongChangeCode counts a wrong code on the pending change (conditioned
@@ -110,23 +101,14 @@ func (s *Store) WrongChangeCode(ctx context.Context, a *account.Account, kind ac
 		update = "REMOVE #ch"
 		delete(vals, ":n")
 	}
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	what := fmt.Sprintf("wrong %s code of account %d", kind, a.ID)
+	return s.conditional(ctx, types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: accountKey(a.ID),
 		UpdateExpression:          aws.String(update),
 		ConditionExpression:       aws.String("#ch.code = :code AND (attribute_not_exists(#ch.wrong_codes) OR #ch.wrong_codes = :prev)"),
 		ExpressionAttributeNames:  map[string]string{"#ch": changeAttr(kind)},
 		ExpressionAttributeValues: vals,
-		ReturnConsumedCapacity:    totalCapacity,
-	})
-	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
-		return fmt.Errorf("wrong %s code of account %d: %w", kind, a.ID, account.ErrAlreadyChanged)
-	}
-	if err != nil {
-		return fmt.Errorf("wrong %s code of account %d: %w", kind, a.ID, err)
-	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
-	return nil
+	}}, fmt.Errorf("%s: %w", what, account.ErrAlreadyChanged), what)
 }
 
 // activation is the part of an update that activates an account: FlexiAPI
@@ -270,7 +252,7 @@ func (s *Store) ChangePassword(ctx context.Context, a *account.Account, password
 // TakeSMSQuota counts one SMS to phone in its hour with one conditional
 // ADD; the item expires an hour after its hour ends (TTL).
 func (s *Store) TakeSMSQuota(ctx context.Context, phone string, hour time.Time, max int) error {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	return s.conditional(ctx, types.TransactWriteItem{Update: &types.Update{
 		TableName:                &s.table,
 		Key:                      key(pfxSMSQuota+phone, hour.UTC().Format("2006-01-02T15")),
 		UpdateExpression:         aws.String("ADD #c :one SET #ttl = :ttl"),
@@ -279,15 +261,5 @@ func (s *Store) TakeSMSQuota(ctx context.Context, phone string, hour time.Time, 
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": num(1), ":max": num(int64(max)), ":ttl": num(hour.Add(2 * time.Hour).Unix()),
 		},
-		ReturnConsumedCapacity: totalCapacity,
-	})
-	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
-		return account.ErrSMSQuota
-	}
-	if err != nil {
-		return fmt.Errorf("count SMS quota: %w", err)
-	}
-	meterWrite(ctx, ptrCC(out.ConsumedCapacity)...)
-	return nil
+	}}, account.ErrSMSQuota, "count SMS quota")
 }

@@ -361,6 +361,20 @@ func (s *Store) single(ctx context.Context, it types.TransactWriteItem) error {
 	return nil
 }
 
+// conditional runs one conditional write (a put, update or delete item):
+// a failed condition is onFailed; any other error is wrapped with what.
+func (s *Store) conditional(ctx context.Context, it types.TransactWriteItem, onFailed error, what string) error {
+	err := s.single(ctx, it)
+	var c *cancelled
+	switch {
+	case errors.As(err, &c):
+		return onFailed
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
 // cancelled is a transaction cancelled by a failed condition.
 type cancelled struct{ index int }
 
