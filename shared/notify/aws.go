@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
 // awsConfig loads the standard AWS configuration (region, credentials,
@@ -22,4 +23,14 @@ var awsConfig = sync.OnceValues(func() (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return cfg, nil
+})
+
+// snsClient is the one SNS client of a process (SMS and push share it),
+// built on the first send.
+var snsClient = sync.OnceValues(func() (*sns.Client, error) {
+	cfg, err := awsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return sns.NewFromConfig(cfg), nil
 })

@@ -23,10 +23,6 @@ import (
 type Push struct {
 	apps map[string]string // pn_provider[:pn_param] → application name or ARN
 
-	once   sync.Once
-	client *sns.Client
-	err    error
-
 	mu   sync.Mutex
 	arns map[string]string // application name → ARN, found once per process
 }
@@ -42,18 +38,6 @@ func NewPush(apps map[string]string) *Push {
 // ErrNoApplication: no platform application is configured for the
 // device's pn_provider (and pn_param).
 var ErrNoApplication = errors.New("no SNS platform application for this pn_provider")
-
-func (p *Push) sns() (*sns.Client, error) {
-	p.once.Do(func() {
-		cfg, err := awsConfig()
-		if err != nil {
-			p.err = err
-			return
-		}
-		p.client = sns.NewFromConfig(cfg)
-	})
-	return p.client, p.err
-}
 
 // application is the configured application of a device: the more
 // specific "pn_provider:pn_param" key wins over "pn_provider".
@@ -71,7 +55,7 @@ func (p *Push) PushCreationToken(ctx context.Context, to account.PushTarget, tok
 	if !ok {
 		return ErrNoApplication
 	}
-	c, err := p.sns()
+	c, err := snsClient()
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func TestPushReenablesDisabledEndpoint(t *testing.T) {
 	if err := p.PushCreationToken(ctx, to, "abcdefghijklm"); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := p.sns()
+	c, _ := snsClient()
 	arn := motoEndpoints(t)[prid][0]
 	if _, err := c.SetEndpointAttributes(ctx, &sns.SetEndpointAttributesInput{
 		EndpointArn: aws.String(arn), Attributes: map[string]string{"Enabled": "false"},

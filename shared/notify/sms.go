@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -13,33 +12,17 @@ import (
 )
 
 // SMS sends text messages with SNS Publish to a phone number.
-type SMS struct {
-	once   sync.Once
-	client *sns.Client
-	err    error
-}
+type SMS struct{}
 
 var _ account.SMSSender = (*SMS)(nil)
 
 // NewSMS returns an SMS sender; its SNS client is built on the first send.
 func NewSMS() *SMS { return &SMS{} }
 
-func (s *SMS) sns() (*sns.Client, error) {
-	s.once.Do(func() {
-		cfg, err := awsConfig()
-		if err != nil {
-			s.err = err
-			return
-		}
-		s.client = sns.NewFromConfig(cfg)
-	})
-	return s.client, s.err
-}
-
 // SendSMS publishes one transactional SMS (a code the user waits for, so
 // SNS delivers it with the higher reliability of the Transactional type).
 func (s *SMS) SendSMS(ctx context.Context, phone, text string) error {
-	c, err := s.sns()
+	c, err := snsClient()
 	if err != nil {
 		return err
 	}
