@@ -25,6 +25,7 @@ export GOFLAGS := -buildvcs=false
 help:
 	@echo "make run      serve the whole API at http://127.0.0.1:$${FLEXIAPI_PORT:-8080} (emulators, real bootstraps, local API Gateway)"
 	@echo "make test     every test: unit, DynamoDB Local / SES / moto integration, local gateway end to end, Linphone 5.1 client, curl"
+	@echo "make unit     the tests that need only Go (no emulator): seconds"
 	@echo "make build    arm64 bootstraps for AWS in $(DIST)/<function>/bootstrap and $(DIST)/<function>.zip"
 	@echo "make bench    measure cold starts, latency, capacity units and cost into docs/benchmarks.md"
 	@echo "make fuzz     run the fuzz targets for FUZZTIME each (default 60s)"
@@ -112,9 +113,16 @@ redis-server:
 .PHONY: test
 test: tools linphone-client
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	go vet ./...
+	go vet ./... && go vet -tags integration ./...
 	cd infra && go vet ./... && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 go test -count=1 -timeout 30m ./...
-	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -count=1 -timeout 20m ./...
+	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -tags integration -count=1 -timeout 20m ./...
+
+# The tests that need nothing but Go (no emulator, no Debian package):
+# seconds, for the edit-test loop. The integration tests (build tag
+# `integration`) run in `make test`, against the emulators it starts.
+.PHONY: unit
+unit:
+	go test ./...
 
 # ---------------------------------------------------------------- Docker users: SAM local, LocalStack
 # Neither runs in `make test` (no Docker engine on the development machines

@@ -1,3 +1,5 @@
+//go:build integration
+
 package authn_test
 
 import (

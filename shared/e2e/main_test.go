@@ -1,3 +1,5 @@
+//go:build integration
+
 package e2e
 
 import (
@@ -28,7 +30,7 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) int {
 	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
 		fmt.Fprintln(os.Stderr, "e2e: AWS_ENDPOINT_URL_DYNAMODB is not set: these tests run against DynamoDB Local; use `make test` "+
-			"(or `go run ./cmd/devstack exec -- go test ./shared/e2e`)")
+			"(or `go run ./cmd/devstack exec -- go test -tags integration ./shared/e2e`)")
 		return 1
 	}
 	dir, err := os.MkdirTemp("", "e2e-bootstraps-")

@@ -1,3 +1,5 @@
+//go:build integration
+
 package notify
 
 import (
@@ -145,20 +147,5 @@ func TestPushReenablesDisabledEndpoint(t *testing.T) {
 	}
 	if got := motoEndpoints(t)[prid]; len(got) != 3 {
 		t.Fatalf("%v", got)
-	}
-}
-
-func TestPlatformOf(t *testing.T) {
-	for arn, want := range map[string]string{
-		"arn:aws:sns:eu-west-1:1:app/GCM/flexiapi-fcm":           "GCM",
-		"arn:aws:sns:eu-west-1:1:app/APNS_SANDBOX/flexiapi-apns": "APNS_SANDBOX",
-		"flexiapi-fcm": "",
-	} {
-		if got := platformOf(arn); got != want {
-			t.Errorf("%s: %q", arn, got)
-		}
-	}
-	if _, _, err := creationTokenMessage("BAIDU", "x"); err == nil {
-		t.Error("an unsupported platform is an error")
 	}
 }

@@ -1,3 +1,5 @@
+//go:build integration
+
 package store
 
 import (
@@ -20,7 +22,7 @@ import (
 func internalTable(t *testing.T) *Store {
 	t.Helper()
 	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
-		t.Fatal("AWS_ENDPOINT_URL_DYNAMODB is not set: use `make test` (or `go run ./cmd/devstack exec -- go test ./...`)")
+		t.Fatal("AWS_ENDPOINT_URL_DYNAMODB is not set: use `make test` (or `go run ./cmd/devstack exec -- go test -tags integration ./...`)")
 	}
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "us-east-1"} {
 		if os.Getenv(k) == "" {

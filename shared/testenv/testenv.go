@@ -24,7 +24,7 @@ func Endpoint(t testing.TB, variable string) string {
 	v := os.Getenv(variable)
 	if v == "" {
 		t.Fatalf("%s is not set: integration tests run against the local emulators; use `make test` "+
-			"(or `go run ./cmd/devstack exec -- go test ./...`)", variable)
+			"(or `go run ./cmd/devstack exec -- go test -tags integration ./...`)", variable)
 	}
 	return v
 }
