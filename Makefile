@@ -17,7 +17,7 @@ LINPHONE_SRC := $(SHARED)/tools/linphone-client
 CDK        := npx --yes --prefer-offline aws-cdk@2.1148.1
 STAGE      ?= dev
 DIST       := dist
-APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester
+APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester mariadb-server
 
 export GOFLAGS := -buildvcs=false
 
@@ -99,14 +99,17 @@ synth: build
 # ---------------------------------------------------------------- run
 
 .PHONY: run
-run: tools redis-server
+run: tools servers
 	go run ./cmd/devstack run
 
-# The stand-in for Flexisip's Redis registrar (devices): Debian's package,
-# installed alone when missing (make test installs every package).
-.PHONY: redis-server
-redis-server:
-	@command -v redis-server >/dev/null || $(MAKE) --no-print-directory apt-packages APT_PACKAGES=redis-server
+# The stand-ins for Flexisip's Redis registrar (devices) and for the SQL
+# database it authenticates from: Debian's packages, installed when
+# missing (make test installs every package).
+.PHONY: servers
+servers:
+	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
+	command -v mariadbd >/dev/null || test -x /usr/sbin/mariadbd || missing="$$missing mariadb-server"; \
+	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory apt-packages APT_PACKAGES="$$missing"; fi
 
 # ---------------------------------------------------------------- test
 

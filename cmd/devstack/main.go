@@ -116,7 +116,8 @@ func execute(args []string) (int, error) {
 		return 1, err
 	}
 	defer stack.Close()
-	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s, SES emulator %s, moto (SNS) %s, redis-server (registrar) %s\n", stack.DynamoDB, stack.SES, stack.SNS, stack.Redis)
+	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s, SES emulator %s, moto (SNS) %s, redis-server (registrar) %s, MariaDB 127.0.0.1:%d\n",
+		stack.DynamoDB, stack.SES, stack.SNS, stack.Redis, stack.MariaDB.Port)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), stack.Env()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -172,6 +173,8 @@ func run() error {
 		// A configured registrar (a real Flexisip's Redis) replaces ours.
 		NoRedis:     os.Getenv("FLEXISIP_REDIS_URL") != "",
 		DynamoDBDir: filepath.Join(localDir, "dynamodb-data"),
+		MariaDBPort: envInt("MARIADB_PORT", 3307),
+		MariaDBDir:  filepath.Join(localDir, "mariadb"),
 	})
 	if err != nil {
 		return err
@@ -220,7 +223,8 @@ func run() error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis}
+	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis,
+		"flexisip_sql": stack.MariaDB.URL}
 	if err := writeJSON(filepath.Join(localDir, "endpoints.json"), endpoints); err != nil {
 		return err
 	}
