@@ -231,6 +231,11 @@ func run() error {
 	if err := writeJSON(filepath.Join(localDir, "admin.json"), admin); err != nil {
 		return err
 	}
+	// flexiapi-admin, run next to make run, uses the same stack and
+	// settings as the functions (APP_KEY aside: it never answers Digest).
+	if err := writeJSON(filepath.Join(localDir, "functions.json"), cliEnv(fnEnv)); err != nil {
+		return err
+	}
 	fmt.Printf("\nFlexiAPI Serverless is running at http://%s/api (Ctrl-C stops everything)\n\n", addr)
 	fmt.Printf(".local/endpoints.json:\n%s\n.local/admin.json:\n%s\n", mustJSON(endpoints), mustJSON(admin))
 	fmt.Printf("Try: curl -H \"x-api-key: %s\" -H 'accept: application/json' http://%s/api/accounts/me\n\n", admin.APIKey, addr)
@@ -286,6 +291,17 @@ func bootstrapAdmin(ctx context.Context, svc *account.Service, cfg *config.Confi
 		return adminFile{}, err
 	}
 	return adminFile{ID: a.ID, Username: a.Username, Domain: a.Domain, Password: password, APIKey: key}, nil
+}
+
+// cliEnv is the functions' environment for flexiapi-admin, without APP_KEY.
+func cliEnv(fnEnv []string) map[string]string {
+	out := map[string]string{}
+	for _, kv := range fnEnv {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "APP_KEY" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func mustJSON(v any) string {
