@@ -17,13 +17,8 @@ import (
 // Schemas are the request bodies of the accounts group: one part per
 // area, each in its own file.
 func Schemas(cfg *config.Config) api.Schemas {
-	out := api.Schemas{"account.create": account.CreateSchema(cfg)}
-	for _, part := range []api.Schemas{creationSchemas(cfg), selfSchemas(cfg), adminSchemas(cfg)} {
-		for name, s := range part {
-			out[name] = s
-		}
-	}
-	return out
+	return api.Merge(api.Schemas{"account.create": account.CreateSchema(cfg)},
+		creationSchemas(cfg), selfSchemas(cfg), adminSchemas(cfg))
 }
 
 type handlers struct {
@@ -52,12 +47,7 @@ func Handlers(svc *account.Service) map[string]api.Handler {
 	// One part per area, each in its own file: creation flows
 	// (creation.go), the authenticated account's own endpoints (self.go),
 	// the admin endpoints (admin.go).
-	for _, part := range []map[string]api.Handler{h.creationHandlers(), h.selfHandlers(), h.adminHandlers()} {
-		for name, fn := range part {
-			out[name] = fn
-		}
-	}
-	return out
+	return api.Merge(out, h.creationHandlers(), h.selfHandlers(), h.adminHandlers())
 }
 
 func ptr(b bool) *bool { return &b }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/flexiapi-serverless/flexiapi/shared/authn"
 	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 )
 
 // ErrUnauthorized is the error API Gateway turns into its UNAUTHORIZED
@@ -22,6 +23,7 @@ func AuthorizerHandler(a *authn.Authenticator, log *slog.Logger) func(context.Co
 	return func(ctx context.Context, ev events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
 		start := time.Now()
 		ctx, meter := capacity.With(ctx)
+		ctx = logging.WithRequestID(ctx, ev.RequestContext.RequestID)
 		d, err := a.Authenticate(ctx, AuthRequest(ev))
 		read, write, _ := meter.Units()
 		attrs := []any{"request_id", ev.RequestContext.RequestID, "resource", ev.Resource, "method", ev.HTTPMethod,
