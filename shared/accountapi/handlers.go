@@ -4,7 +4,6 @@ package accountapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -51,17 +50,6 @@ func Handlers(svc *account.Service) map[string]api.Handler {
 }
 
 func ptr(b bool) *bool { return &b }
-
-// domainError maps the domain's errors to FlexiAPI's answers.
-func domainError(err error) error {
-	switch {
-	case errors.Is(err, account.ErrNotFound):
-		return api.NotFound()
-	case errors.Is(err, account.ErrTokenNotAttached), errors.Is(err, account.ErrTokenAlreadyAttached):
-		return api.Abort(http.StatusNotFound, "")
-	}
-	return err
-}
 
 func (h handlers) accountJSON(status int, a *account.Account, v account.View) *api.Response {
 	return api.RawJSON(status, account.Render(a, v, h.cfg.RealmJSON()))
