@@ -351,7 +351,7 @@ func (s *Store) single(ctx context.Context, it types.TransactWriteItem) error {
 		return errors.New("store: a lone transaction item must be a put, update or delete")
 	}
 	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		return &cancelled{index: 0}
 	}
 	if err != nil {
