@@ -51,8 +51,8 @@ type Config struct {
 	JWTIssuer        string
 	JWTAudience      string
 
-	// Flows built by later issues; read and validated here so that a
-	// deployment is configured in one place.
+	// Creation tokens, blocking, SMS, mail, the registrar, SIP messages,
+	// the web page, the rate limit and provisioning.
 	CreationTokenRetry     time.Duration // APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES
 	BlockingPeriod         time.Duration // BLOCKING_TIME_PERIOD_CHECK
 	BlockingEvents         int           // BLOCKING_AMOUNT_EVENTS_AUTHORIZED_DURING_PERIOD
