@@ -99,7 +99,9 @@ func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[
 	default:
 		req.Route = route
 		req.Params = rt.table.RouteParams(route, gatewayParams)
-		resp = rt.serveRoute(ctx, req)
+		hctx, cancel := AnswerContext(ctx)
+		resp = rt.serveRoute(hctx, req)
+		cancel()
 	}
 	if req.Method == http.MethodHead {
 		resp.Body = nil
@@ -177,6 +179,11 @@ func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response)
 	}
 	resp, err := rt.handlers[req.Route.Handler](ctx, req)
 	if err != nil {
+		if ctx.Err() != nil && !DependencyFailed(err) {
+			// The deadline passed while a dependency was waited for, and
+			// the error that came back does not say so.
+			err = fmt.Errorf("%w (%w)", err, ctx.Err())
+		}
 		return rt.errorResponse(req, err)
 	}
 	if resp == nil {
@@ -196,6 +203,10 @@ func (rt *Router) errorResponse(req *Request, err error) *Response {
 	var verrs *validate.Errors
 	if errors.As(err, &verrs) {
 		return Invalid(verrs).Response()
+	}
+	if DependencyFailed(err) {
+		rt.log.Error("dependency failed", "route", req.Route.ID(), "request_id", req.RequestID, "error", err.Error())
+		return Unavailable().Response()
 	}
 	rt.log.Error("handler error", "route", req.Route.ID(), "request_id", req.RequestID, "error", err.Error())
 	return Abort(http.StatusInternalServerError, "Server Error").Response()

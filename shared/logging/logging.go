@@ -5,6 +5,7 @@ package logging
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -21,6 +22,13 @@ func New(component string) *slog.Logger {
 func NewTo(w io.Writer, component string) *slog.Logger {
 	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})
 	return slog.New(requestHandler{h}).With("component", component)
+}
+
+// Printf writes a third-party library's printf-style message (go-redis,
+// the AWS SDK) as a JSON line of slog's default logger, with the request
+// id ctx carries, rather than as plain text.
+func Printf(ctx context.Context, level slog.Level, library, format string, args ...any) {
+	slog.Default().Log(ctx, level, library, "detail", fmt.Sprintf(format, args...))
 }
 
 type requestIDKey struct{}
