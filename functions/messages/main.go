@@ -18,10 +18,10 @@ func main() {
 	fn.Serve(startup.Must(group(fn.Config, fn.Log)))
 }
 
-// group wires the messages group. Not configured, the route is not
-// deployed (D26) and the router answers 404 for it: there is nothing to
-// send with. Configured, sip.New only checks the URIs: sockets open on the
-// first message.
+// group wires the messages group. Without SIP configured the route is not
+// deployed (docs/compatibility.md) and the router answers 404 for it:
+// there is nothing to send with. Configured, sip.New only checks the URIs:
+// sockets open on the first message.
 func group(cfg *config.Config, log *slog.Logger) (startup.Group, error) {
 	var sender message.Sender
 	if cfg.MessagesConfigured() {
