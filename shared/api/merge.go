@@ -1,6 +1,9 @@
 package api
 
-import "sort"
+import (
+	"log/slog"
+	"sort"
+)
 
 // Merge joins the handler maps (or request schema sets) that the parts of
 // a group declare. A name declared twice is a wiring mistake: Merge panics
@@ -19,7 +22,9 @@ func Merge[M ~map[string]V, V any](parts ...M) M {
 	}
 	if len(dups) > 0 {
 		sort.Strings(dups)
-		panic("api: declared twice: " + joinQuoted(dups))
+		msg := "api: declared twice: " + joinQuoted(dups)
+		slog.Error("start-up failed", "error", msg) // a JSON line before the panic's text
+		panic(msg)
 	}
 	return out
 }
