@@ -41,9 +41,7 @@ func TestOutcomes(t *testing.T) {
 		"error,accepted": OutcomeAnswered, "canceled,accepted_elsewhere": OutcomeMissed} {
 		c := Call{}
 		if states != "" {
-			for _, s := range splitComma(states) {
-				c.States = append(c.States, s)
-			}
+			c.States = append(c.States, splitComma(states)...)
 		}
 		if got := c.Outcome(); got != want {
 			t.Errorf("%q: %s, want %s", states, got, want)
