@@ -1,11 +1,13 @@
 // Command statistics is the Lambda of the statistics group: the events
-// Flexisip pushes and their read-back.
+// Flexisip pushes (through the REST API, or the machine API where it checks
+// the API key itself) and their read-back.
 package main
 
 import (
 	"context"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/authn"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/startup"
 	"github.com/flexiapi-serverless/flexiapi/shared/stats"
@@ -20,8 +22,10 @@ func main() {
 }
 
 // group wires the statistics group over a store (nil in the wiring test).
+// Keys is the authorizer's API-key check, for the machine API.
 func group(cfg *config.Config, st *store.Store) startup.Group {
 	svc := stats.NewService(st, cfg.StatisticsRetention)
 	return startup.Group{Name: api.GroupStatistics, Table: api.Routes,
-		Handlers: statsapi.Handlers(svc, cfg), Schemas: statsapi.Schemas()}
+		Handlers: statsapi.Handlers(svc, cfg), Schemas: statsapi.Schemas(),
+		Keys: authn.New(st, cfg, nil)}
 }

@@ -26,7 +26,11 @@ func (s *Service) RefreshAPIKey(ctx context.Context, accountID int64) (string, e
 			return err
 		}
 		now := s.Now()
-		return s.store.ReplaceAPIKey(ctx, a, auth.HashAPIKey(key), now, now.Add(s.cfg.APIKeyExpiration))
+		var expires time.Time // zero: a key that never expires has no TTL
+		if lifetime, ok := s.cfg.APIKeyLifetime(a.Username, a.Domain); ok {
+			expires = now.Add(lifetime)
+		}
+		return s.store.ReplaceAPIKey(ctx, a, auth.HashAPIKey(key), now, expires)
 	})
 	if err != nil {
 		return "", err

@@ -17,8 +17,9 @@ func GatesOf(cfg *config.Config) func(Gate) bool {
 	}
 }
 
-// Deployed is the part of the table API Gateway serves under a
-// configuration: the routes without a gate or with an open one. A closed
+// Deployed is the part of the table the REST API serves under a
+// configuration: its routes without a gate or with an open one (the
+// machine API's routes are Table.On(Machine), which has no gated route). A closed
 // route is then not a gateway resource at all, so every method on its
 // path reaches the catch-all and answers FlexiAPI's 404 before any
 // authorizer runs (decision D26), as FlexiAPI does for a route it never
@@ -26,7 +27,7 @@ func GatesOf(cfg *config.Config) func(Gate) bool {
 func (t *Table) Deployed(gateOn func(Gate) bool) *Table {
 	var routes []Route
 	for _, r := range t.Routes() {
-		if r.Gate == "" || (gateOn != nil && gateOn(r.Gate)) {
+		if r.On(REST) && (r.Gate == "" || (gateOn != nil && gateOn(r.Gate))) {
 			routes = append(routes, r)
 		}
 	}

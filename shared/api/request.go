@@ -29,7 +29,12 @@ type Request struct {
 	// ("https://api.example.org/prod"), for absolute URLs in answers.
 	BaseURL string
 
-	// Authorizer is the context the authorizer returned (protected routes).
+	// API is the front door that delivered the request: REST (also "")
+	// or Machine, where no authorizer ran.
+	API API
+
+	// Authorizer is the context the authorizer returned (protected routes
+	// of the REST API).
 	Authorizer map[string]string
 	// Principal is the authenticated account, set by the guard.
 	Principal *Principal

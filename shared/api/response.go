@@ -105,4 +105,9 @@ func InvalidField(field, msg string) *Error { return Invalid(validate.Single(fie
 const (
 	MsgBlocked          = "Account blocked"
 	MsgUnauthorizedArea = "Unauthorized area"
+	// MsgForbidden answers a Secret route's wrong or missing secret.
+	MsgForbidden = "Forbidden"
+	// MsgNoCredentials answers a machine route called without an API key
+	// (FlexiAPI's message for a request without credentials, D23).
+	MsgNoCredentials = "Unauthenticated request"
 )

@@ -5,7 +5,10 @@
 // and the OpenAPI document all read the table from here.
 package api
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Access is who may call a route.
 type Access string
@@ -19,8 +22,35 @@ const (
 	Admin Access = "admin"
 )
 
-// Protected reports whether API Gateway must call the authorizer first.
+// Secret routes (machine API only) need the caller's shared secret in
+// the SecretParam query parameter: the only credential Flexisip's
+// ExternalAuthentication plugin can send is in the URI it is configured
+// with. The function checks it; no authorizer runs.
+const Secret Access = "secret"
+
+// SecretParam is the query parameter that carries a Secret route's secret.
+const SecretParam = "secret"
+
+// Protected reports whether the route needs an account: on the REST API
+// the authorizer runs first, on the machine API the function checks the
+// API key itself.
 func (a Access) Protected() bool { return a == User || a == Admin }
+
+// API is a front door of the deployment; a route belongs to one or both.
+type API string
+
+const (
+	// REST is the API Gateway REST API: every FlexiAPI route, the
+	// authorizer (Digest, API key, JWT), gateway responses, WAF.
+	REST API = "rest"
+	// Machine is the API Gateway HTTP API for Flexisip's own traffic
+	// (statistics, SIP authentication checks): no authorizer, no Digest,
+	// no JWT; the function checks the API key or the shared secret.
+	Machine API = "machine"
+)
+
+// APIs lists the front doors, REST first.
+var APIs = []API{REST, Machine}
 
 // Lambda groups: one function per group. The authorizer is not a group: it
 // is attached to every protected route.
@@ -30,10 +60,13 @@ const (
 	GroupResources  = "resources"
 	GroupStatistics = "statistics"
 	GroupMessages   = "messages"
+	// GroupExtAuth answers Flexisip's ExternalAuthentication plugin (the
+	// SIP authentication check, machine API).
+	GroupExtAuth = "extauth"
 )
 
 // Groups lists every endpoint group, in deployment order.
-var Groups = []string{GroupMeta, GroupAccounts, GroupResources, GroupStatistics, GroupMessages}
+var Groups = []string{GroupMeta, GroupAccounts, GroupResources, GroupStatistics, GroupMessages, GroupExtAuth}
 
 // Gate names a configuration switch that turns a route on; a disabled route
 // answers exactly as an unknown one (404), as FlexiAPI does.
@@ -75,6 +108,17 @@ type Route struct {
 	Addition bool
 	// Gate, when set, turns the route on only when that switch is on.
 	Gate Gate
+	// APIs are the front doors that serve the route; nil is the REST API
+	// only. A route on both is the same handler behind two hosts.
+	APIs []API
+}
+
+// On reports whether the API a serves the route.
+func (r Route) On(a API) bool {
+	if len(r.APIs) == 0 {
+		return a == REST
+	}
+	return slices.Contains(r.APIs, a)
 }
 
 // ID is a stable name for the route ("GET /api/accounts/{id}").

@@ -32,8 +32,19 @@ type Router struct {
 	handlers map[string]Handler
 	schemas  Schemas
 	gateOn   func(Gate) bool
+	keys     KeyAuthenticator
+	secretOK func(string) bool
 	log      *slog.Logger
 	now      func() time.Time
+}
+
+// KeyAuthenticator authenticates the API key (x-api-key header, then
+// cookie) of a request the machine API delivers, where no authorizer
+// runs: the account it belongs to, or the error to answer (401). err is a
+// failed dependency. shared/authn implements it with the authorizer's own
+// API-key code.
+type KeyAuthenticator interface {
+	APIKeyPrincipal(ctx context.Context, h http.Header) (*Principal, *Error, error)
 }
 
 // RouterOptions are the optional parts of a router.
@@ -41,14 +52,20 @@ type RouterOptions struct {
 	Schemas Schemas
 	// GateOn says whether a gated route is enabled; nil means all off.
 	GateOn func(Gate) bool
-	Logger *slog.Logger
+	// Keys authenticates the protected routes of the machine API; a group
+	// that serves one needs it.
+	Keys KeyAuthenticator
+	// SecretOK checks the shared secret of the Secret routes; a group
+	// that serves one needs it.
+	SecretOK func(presented string) bool
+	Logger   *slog.Logger
 }
 
 // NewRouter checks that the group's routes and handlers match one to one,
 // and its route bodies and schemas too.
 func NewRouter(table *Table, group string, handlers map[string]Handler, opts RouterOptions) (*Router, error) {
 	rt := &Router{table: table, group: group, handlers: handlers, schemas: opts.Schemas,
-		gateOn: opts.GateOn, log: opts.Logger, now: time.Now}
+		gateOn: opts.GateOn, keys: opts.Keys, secretOK: opts.SecretOK, log: opts.Logger, now: time.Now}
 	if rt.gateOn == nil {
 		rt.gateOn = func(Gate) bool { return false }
 	}
@@ -62,6 +79,12 @@ func NewRouter(table *Table, group string, handlers map[string]Handler, opts Rou
 			problems = append(problems, fmt.Sprintf("route %s: no handler %q", r.ID(), r.Handler))
 		}
 		used[r.Handler] = true
+		if r.Access.Protected() && r.On(Machine) && opts.Keys == nil {
+			problems = append(problems, fmt.Sprintf("route %s: protected on the machine API, but the router has no key authenticator", r.ID()))
+		}
+		if r.Access == Secret && opts.SecretOK == nil {
+			problems = append(problems, fmt.Sprintf("route %s: a secret route, but the router has no secret check", r.ID()))
+		}
 		if r.Body != "" {
 			read[r.Body] = true
 			if _, ok := rt.schemas[r.Body]; !ok {
@@ -91,10 +114,13 @@ func NewRouter(table *Table, group string, handlers map[string]Handler, opts Rou
 func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[string]string, req *Request) *Response {
 	start := rt.now()
 	ctx = logging.WithRequestID(ctx, req.RequestID)
+	if req.API == "" {
+		req.API = REST
+	}
 	route, ok := rt.table.ByGateway(req.Method, resource)
 	var resp *Response
 	switch {
-	case !ok || route.Group != rt.group || (route.Gate != "" && !rt.gateOn(route.Gate)):
+	case !ok || route.Group != rt.group || !route.On(req.API) || (route.Gate != "" && !rt.gateOn(route.Gate)):
 		resp = rt.fallback(req)
 	default:
 		req.Route = route
@@ -114,11 +140,24 @@ func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[
 // own: unknown paths (404), unsupported methods (405), OPTIONS (200 with
 // Allow), with FlexiAPI's messages.
 func (rt *Router) fallback(req *Request) *Response {
+	if req.API == Machine {
+		// The HTTP API answers unknown routes itself; a request that
+		// reaches a function anyway gets the same answer.
+		return MachineNotFound()
+	}
 	return FallbackResponse(rt.table, req.Method, req.Path, rt.gateOn)
 }
 
-// FallbackResponse is FlexiAPI's answer for a request no handler serves.
+// MachineNotFound is the HTTP API's own answer to a request no route
+// matches (it has no gateway responses to change it).
+func MachineNotFound() *Response {
+	return JSON(http.StatusNotFound, map[string]string{"message": "Not Found"})
+}
+
+// FallbackResponse is FlexiAPI's answer for a request of the REST API no
+// handler serves (the machine API answers its own 404s).
 func FallbackResponse(t *Table, method, path string, gateOn func(Gate) bool) *Response {
+	t = t.On(REST)
 	trimmed := strings.Trim(path, "/")
 	notFound := Abort(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", trimmed)).Response()
 	m, merr := t.Match(method, path)
@@ -158,7 +197,28 @@ func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response)
 			resp = Abort(http.StatusInternalServerError, "Server Error").Response()
 		}
 	}()
-	if req.Route.Access.Protected() {
+	switch {
+	case req.Route.Access == Secret:
+		// Checked before anything is read: a wrong or missing secret is
+		// a 403 whatever else the request holds (the caller fails closed).
+		if !rt.secretOK(req.Query.Get(SecretParam)) {
+			return Abort(http.StatusForbidden, MsgForbidden).Response()
+		}
+	case req.Route.Access.Protected() && req.API == Machine:
+		p, deny, err := rt.keys.APIKeyPrincipal(ctx, req.Header)
+		if err != nil {
+			return rt.errorResponse(req, err)
+		}
+		if deny != nil {
+			return deny.Response()
+		}
+		// The same checks as behind the authorizer: blocked, admin area.
+		p, resp := Guard(req.Route, PrincipalContext(*p))
+		if resp != nil {
+			return resp
+		}
+		req.Principal = p
+	case req.Route.Access.Protected():
 		p, deny := Guard(req.Route, req.Authorizer)
 		if deny != nil {
 			if deny.Status >= 500 {
@@ -222,6 +282,9 @@ func (rt *Router) logRequest(ctx context.Context, req *Request, resp *Response, 
 	}
 	if req.Route.Path == "" {
 		attrs[5] = "(none)"
+	}
+	if req.API == Machine {
+		attrs = append(attrs, "api", string(Machine))
 	}
 	if req.Principal != nil {
 		attrs = append(attrs, "account_id", req.Principal.AccountID, "auth", req.Principal.Method)

@@ -317,31 +317,97 @@ var Routes = LazyTable([]Route{
 			"`503` when the proxy cannot be reached, `504` when it does not answer within `SIP_MESSAGE_TIMEOUT` seconds.",
 		Status: 200, Response: "MessageSent"},
 
-	// Statistics: what Flexisip pushes (FlexiAPI's five routes), then our
-	// read-back additions.
-	{Method: "POST", Path: "/api/statistics/messages", Group: GroupStatistics, Access: Admin, Handler: "StatisticsMessageCreate",
+	// Flexisip's ExternalAuthentication plugin (machine API, an addition).
+	{Method: "GET", Path: "/api/flexisip/auth", Group: GroupExtAuth, Access: Secret, Handler: "FlexisipAuthCheck", APIs: machineOnly,
+		Tag: "Flexisip", Summary: "Check the Digest answer of a SIP request for Flexisip's ExternalAuthentication plugin.", Addition: true,
+		Description: "Flexisip's `remote-auth-uri` template calls it with the `Authorization` header's parameters as query parameters " +
+			"(`username`, `realm`, `nonce`, `uri`, `response`, `cnonce`, `nc`, `qop`, `algorithm`; Flexisip sends `null` for an absent one), " +
+			"`method` and `domain`, and `secret`, `FLEXISIP_AUTH_SECRET` (a wrong or missing one is an HTTP `403`). " +
+			"The answer is always HTTP `200` `text/plain`, `Key: value` lines: `Status: 200` and `P-Asserted-Identity` for a valid answer " +
+			"(MD5 or SHA-256, `qop=auth` or none, the account's stored password and `ACCOUNT_REALM` or its domain as realm); " +
+			"`Status: 401` for an unknown account or a wrong answer alike; `Status: 403` with `Phrase` and `Reason` (RFC 3326) for a blocked, " +
+			"not activated or expired account, or a replayed `(nonce, nc)`.",
+		Status: 200, Response: "ExternalAuth"},
+
+	// Statistics: what Flexisip pushes (FlexiAPI's five routes, on both
+	// APIs), the same under Flexisip's default prefix and its conference
+	// events (machine API), then our read-back additions.
+	{Method: "POST", Path: "/api/statistics/messages", Group: GroupStatistics, Access: Admin, Handler: "StatisticsMessageCreate", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Announce the creation of a message.", Body: "statistics.message",
 		Description: "Answers `1`. Re-posting an existing `id` is `200` and changes nothing (first write wins).",
 		Status:      200, Response: "text"},
-	{Method: "PATCH", Path: "/api/statistics/messages/{message_id}/to/{to}/devices/{device_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsMessageDevice",
+	{Method: "PATCH", Path: "/api/statistics/messages/{message_id}/to/{to}/devices/{device_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsMessageDevice", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Complete a message status.", Body: "statistics.message_device",
 		Description: "`201` with the new device row, `200` with the updated one. `404` if the message is unknown.",
 		Params: map[string]string{"message_id": "the message id", "to": "the recipient, `username@domain`",
 			"device_id": "the recipient device (Flexisip's `+sip.instance`, raw or percent-encoded)"},
 		Status: 201, Response: "StatisticsMessageDevice"},
-	{Method: "POST", Path: "/api/statistics/calls", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallCreate",
+	{Method: "POST", Path: "/api/statistics/calls", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallCreate", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Announce the beginning of a call.", Body: "statistics.call",
 		Description: "Answers `1`. Re-posting an existing `id` is `200` and changes nothing (first write wins).",
 		Status:      200, Response: "text"},
-	{Method: "PATCH", Path: "/api/statistics/calls/{call_id}/devices/{device_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallDevice",
+	{Method: "PATCH", Path: "/api/statistics/calls/{call_id}/devices/{device_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallDevice", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Complete a call status.", Body: "statistics.call_device",
 		Description: "Changes only the fields sent. `201` with the new device row, `200` with the updated one. `404` if the call is unknown.",
 		Params:      map[string]string{"call_id": "the call id", "device_id": "the callee device (raw or percent-encoded)"},
 		Status:      201, Response: "StatisticsCallDevice"},
-	{Method: "PATCH", Path: "/api/statistics/calls/{call_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallEnd",
+	{Method: "PATCH", Path: "/api/statistics/calls/{call_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallEnd", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Update a call when ending.", Body: "statistics.call_end",
 		Description: "`404` if the call is unknown.",
 		Params:      map[string]string{"call_id": "the call id"}, Status: 200, Response: "StatisticsCall"},
+	{Method: "POST", Path: "/api/stats/messages", Group: GroupStatistics, Access: Admin, Handler: "StatisticsMessageCreate", APIs: machineOnly,
+		Tag: "Statistics", Summary: "`POST /api/statistics/messages` under Flexisip's default prefix (`/api/stats/`).", Body: "statistics.message",
+		Description: msgStatsPrefix, Addition: true, Status: 200, Response: "text"},
+	{Method: "PATCH", Path: "/api/stats/messages/{message_id}/to/{to}/devices/{device_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsMessageDevice", APIs: machineOnly,
+		Tag: "Statistics", Summary: "`PATCH /api/statistics/messages/{message_id}/to/{to}/devices/{device_id}` under Flexisip's default prefix.", Body: "statistics.message_device",
+		Description: msgStatsPrefix, Addition: true,
+		Params: map[string]string{"message_id": "the message id", "to": "the recipient, `username@domain`",
+			"device_id": "the recipient device (Flexisip's `+sip.instance`, raw or percent-encoded)"},
+		Status: 201, Response: "StatisticsMessageDevice"},
+	{Method: "POST", Path: "/api/stats/calls", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallCreate", APIs: machineOnly,
+		Tag: "Statistics", Summary: "`POST /api/statistics/calls` under Flexisip's default prefix.", Body: "statistics.call",
+		Description: msgStatsPrefix, Addition: true, Status: 200, Response: "text"},
+	{Method: "PATCH", Path: "/api/stats/calls/{call_id}/devices/{device_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallDevice", APIs: machineOnly,
+		Tag: "Statistics", Summary: "`PATCH /api/statistics/calls/{call_id}/devices/{device_id}` under Flexisip's default prefix.", Body: "statistics.call_device",
+		Description: msgStatsPrefix, Addition: true,
+		Params: map[string]string{"call_id": "the call id", "device_id": "the callee device (raw or percent-encoded)"},
+		Status: 201, Response: "StatisticsCallDevice"},
+	{Method: "PATCH", Path: "/api/stats/calls/{call_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallEnd", APIs: machineOnly,
+		Tag: "Statistics", Summary: "`PATCH /api/statistics/calls/{call_id}` under Flexisip's default prefix.", Body: "statistics.call_end",
+		Description: msgStatsPrefix, Addition: true,
+		Params: map[string]string{"call_id": "the call id"}, Status: 200, Response: "StatisticsCall"},
+	{Method: "POST", Path: "/api/statistics/conferences", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "A conference announcement from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true, Status: 202, Response: "Accepted"},
+	{Method: "PATCH", Path: "/api/statistics/conferences/{conference_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "The end of a conference, from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true,
+		Params: map[string]string{"conference_id": "the conference id"}, Status: 202, Response: "Accepted"},
+	{Method: "POST", Path: "/api/statistics/conferences/{conference_id}/participants/{sip}/events", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "A conference participant event, from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true,
+		Params: map[string]string{"conference_id": "the conference id", "sip": "the participant, `username@domain`"}, Status: 202, Response: "Accepted"},
+	{Method: "POST", Path: "/api/statistics/conferences/{conference_id}/participants/{sip}/devices/{device_id}/events", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "A conference participant device event, from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true,
+		Params: map[string]string{"conference_id": "the conference id", "sip": "the participant, `username@domain`",
+			"device_id": "the participant's device"}, Status: 202, Response: "Accepted"},
+	{Method: "POST", Path: "/api/stats/conferences", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "A conference announcement from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true, Status: 202, Response: "Accepted"},
+	{Method: "PATCH", Path: "/api/stats/conferences/{conference_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "The end of a conference, from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true,
+		Params: map[string]string{"conference_id": "the conference id"}, Status: 202, Response: "Accepted"},
+	{Method: "POST", Path: "/api/stats/conferences/{conference_id}/participants/{sip}/events", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "A conference participant event, from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true,
+		Params: map[string]string{"conference_id": "the conference id", "sip": "the participant, `username@domain`"}, Status: 202, Response: "Accepted"},
+	{Method: "POST", Path: "/api/stats/conferences/{conference_id}/participants/{sip}/devices/{device_id}/events", Group: GroupStatistics, Access: Admin, Handler: "StatisticsConferenceEvent", APIs: machineOnly,
+		Tag: "Statistics", Summary: "A conference participant device event, from Flexisip: accepted, not stored.",
+		Description: msgConference, Addition: true,
+		Params: map[string]string{"conference_id": "the conference id", "sip": "the participant, `username@domain`",
+			"device_id": "the participant's device"}, Status: 202, Response: "Accepted"},
 	{Method: "GET", Path: "/api/statistics/counts", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCounts",
 		Tag: "Statistics", Summary: "Count the calls and messages of a domain per day or per hour, with their outcomes.", Addition: true,
 		Description: "Query: `from`, `to` (required, `YYYY-MM-DD` or ISO 8601; `to` excluded), `by` (`day`, default, up to 366 days; `hour`, up to 31 days), " +
@@ -388,6 +454,21 @@ var Routes = LazyTable([]Route{
 			"Of two simultaneous downloads of one token, one gets the XML. `?reset_password` replaces the password.",
 		Params: map[string]string{"provisioning_token": "the account's `provisioning_token`"}, Status: 200, Response: "xml"},
 })
+
+// Which APIs serve a route (nil: the REST API only).
+var (
+	restAndMachine = []API{REST, Machine}
+	machineOnly    = []API{Machine}
+)
+
+// msgStatsPrefix describes the rows under Flexisip's default prefix.
+const msgStatsPrefix = "Machine API only: what Flexisip sends when `flexiapi-prefix` is left at its default, `/api/stats/`. " +
+	"The same handler, body, rules and answers as the `/api/statistics/` route."
+
+// msgConference describes the conference rows.
+const msgConference = "Machine API only. Flexisip (2.4+) sends conference events, which FlexiAPI has no route for: " +
+	"after the API key check, any body is answered `202` `{\"message\":\"Conference events are not stored.\"}` and nothing is stored " +
+	"(a `404` would count as a client error in the 4xx-rate alarm, which watches for a wrong key or prefix)."
 
 // msgProvisioningHeader is the provisioning routes' header rule.
 const msgProvisioningHeader = "Needs the `x-linphone-provisioning` header (any value) unless ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER is false: `400` without it, and nothing happens."

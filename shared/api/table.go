@@ -26,6 +26,9 @@ type Table struct {
 	byGW     map[string]Route  // method + " " + gateway path → route
 	root     *node
 	varNames map[string]string // gateway parent path → variable name
+
+	subsetMu sync.Mutex
+	subsets  map[API]*Table // On's tables, built once
 }
 
 type node struct {
@@ -99,9 +102,21 @@ func (t *Table) add(r Route) error {
 		return fmt.Errorf("route %s: group and handler are required", r.ID())
 	}
 	switch r.Access {
-	case Public, User, Admin:
+	case Public, User, Admin, Secret:
 	default:
 		return fmt.Errorf("route %s: unknown access %q", r.ID(), r.Access)
+	}
+	seen := map[API]bool{}
+	for _, a := range r.APIs {
+		if a != REST && a != Machine || seen[a] {
+			return fmt.Errorf("route %s: unknown or repeated API %q", r.ID(), a)
+		}
+		seen[a] = true
+	}
+	if r.Access == Secret && r.On(REST) {
+		// The REST API authenticates in its authorizer; a shared secret
+		// in a URI belongs to the machine API only.
+		return fmt.Errorf("route %s: a secret route is served by the machine API only", r.ID())
 	}
 	n := t.root
 	var gw strings.Builder
@@ -164,6 +179,29 @@ func (t *Table) Group(group string) []Route {
 		}
 	}
 	return out
+}
+
+// On is the part of the table an API serves, in declaration order. Its
+// gateway paths are the whole table's (TestOnKeepsGatewayPaths), so an
+// event of either API names the resource the functions' routers know.
+func (t *Table) On(a API) *Table {
+	t.subsetMu.Lock()
+	defer t.subsetMu.Unlock()
+	if sub, ok := t.subsets[a]; ok {
+		return sub
+	}
+	var routes []Route
+	for _, r := range t.Routes() {
+		if r.On(a) {
+			routes = append(routes, r)
+		}
+	}
+	sub := MustTable(routes)
+	if t.subsets == nil {
+		t.subsets = map[API]*Table{}
+	}
+	t.subsets[a] = sub
+	return sub
 }
 
 // GatewayPath is the API Gateway resource path of a route.

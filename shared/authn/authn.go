@@ -204,30 +204,69 @@ func apiKeyOf(r Request) (string, bool) {
 const touchEvery = time.Minute
 
 func (a *Authenticator) byAPIKey(ctx context.Context, key string) (Decision, error) {
-	invalid := Decision{Effect: Unauthorized, Method: "api_key", Reason: api.MsgInvalidAPIKey}
+	card, reason, err := a.keyCard(ctx, key)
+	if err != nil {
+		return Decision{}, err
+	}
+	if card == nil {
+		return Decision{Effect: Unauthorized, Method: "api_key", Reason: reason}, nil
+	}
+	return allowPrincipal(card, "api_key"), nil
+}
+
+// keyCard is the API-key check of both APIs: the key's account, or nil
+// and why not (never the key). The read is strongly consistent, so a
+// replaced key, a block or a removed admin role counts at once; no cache.
+func (a *Authenticator) keyCard(ctx context.Context, key string) (*Card, string, error) {
 	if key == "" {
-		return invalid, nil
+		return nil, api.MsgInvalidAPIKey, nil
 	}
 	hash := auth.HashAPIKey(key)
 	rec, err := a.store.APIKey(ctx, hash)
 	if errors.Is(err, ErrNotFound) {
-		return invalid, nil
+		return nil, api.MsgInvalidAPIKey, nil
 	}
 	if err != nil {
-		return Decision{}, err
+		return nil, "", err
 	}
 	now := a.now()
 	idle := now.Sub(rec.LastUsedAt)
-	if idle > a.cfg.APIKeyExpiration {
-		invalid.Reason = "expired API key"
-		return invalid, nil
+	lifetime, expires := a.cfg.APIKeyLifetime(rec.Username, rec.Domain)
+	if expires && idle > lifetime {
+		return nil, "expired API key", nil
 	}
 	if idle >= touchEvery {
-		if err := a.store.TouchAPIKey(ctx, hash, now, now.Add(a.cfg.APIKeyExpiration)); err != nil {
+		var until time.Time // zero: a key that never expires keeps no TTL
+		if expires {
+			until = now.Add(lifetime)
+		}
+		if err := a.store.TouchAPIKey(ctx, hash, now, until); err != nil {
 			// The key is valid: a failed refresh only shortens its life.
 			a.log.Warn("refreshing an API key's last use failed", "account_id", rec.AccountID, "error", err.Error())
 		}
 	}
-	return allowPrincipal(&Card{AccountID: rec.AccountID, Username: rec.Username, Domain: rec.Domain,
-		Admin: rec.Admin, Blocked: rec.Blocked}, "api_key"), nil
+	return &Card{AccountID: rec.AccountID, Username: rec.Username, Domain: rec.Domain,
+		Admin: rec.Admin, Blocked: rec.Blocked}, "", nil
 }
+
+// APIKeyPrincipal authenticates a request of the machine API, where no
+// authorizer runs, with the authorizer's API-key code (keyCard): the
+// key's account, or the 401 FlexiAPI answers. The blocked and admin
+// checks are the router's guard, as behind the authorizer.
+func (a *Authenticator) APIKeyPrincipal(ctx context.Context, h http.Header) (*api.Principal, *api.Error, error) {
+	key, ok := apiKeyOf(Request{Header: h})
+	if !ok {
+		return nil, api.Abort(http.StatusUnauthorized, api.MsgNoCredentials), nil
+	}
+	card, _, err := a.keyCard(ctx, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if card == nil {
+		return nil, api.Abort(http.StatusUnauthorized, api.MsgInvalidAPIKey), nil
+	}
+	return &api.Principal{AccountID: card.AccountID, Username: card.Username, Domain: card.Domain,
+		Admin: card.Admin, Blocked: card.Blocked, Method: "api_key"}, nil, nil
+}
+
+var _ api.KeyAuthenticator = (*Authenticator)(nil)

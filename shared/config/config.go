@@ -46,6 +46,9 @@ type Config struct {
 
 	// Authentication.
 	APIKeyExpiration time.Duration // APP_API_KEY_EXPIRATION_MINUTES
+	// NonExpiringKeys are the accounts (username@domain, lower case)
+	// whose API key never expires (API_KEY_NON_EXPIRING_ACCOUNTS).
+	NonExpiringKeys map[string]bool
 	DigestNonceTTL   time.Duration // DIGEST_NONCE_TTL (minutes)
 	JWTPublicKey     *rsa.PublicKey
 	JWTIssuer        string
@@ -77,6 +80,12 @@ type Config struct {
 	ConfirmedRegistrationText string // INSTANCE_CONFIRMED_REGISTRATION_TEXT
 	ProxyRegistrarAddress     string // ACCOUNT_PROXY_REGISTRAR_ADDRESS
 	TransportProtocolText     string // ACCOUNT_TRANSPORT_PROTOCOL_TEXT
+
+	// Flexisip's ExternalAuthentication check: the accepted secrets (the
+	// current one, then the previous one during a rotation), and how long
+	// a used (nonce, nc) of an account is remembered.
+	FlexisipAuthSecrets     []string      // FLEXISIP_AUTH_SECRET, FLEXISIP_AUTH_SECRET_PREVIOUS
+	FlexisipAuthNonceExpiry time.Duration // FLEXISIP_AUTH_NONCE_EXPIRES (seconds)
 
 	// PushApps maps pn_provider, or pn_provider:pn_param, to an SNS
 	// platform application name or ARN (SNS_PUSH_PLATFORM_APPLICATIONS, D18).
@@ -112,6 +121,7 @@ var Vars = []Var{
 	{"STATISTICS_RETENTION_DAYS", "0", "Days a statistics event (message, call) is kept after it happened, then DynamoDB's TTL removes it; 0 = forever, as FlexiAPI."},
 	{"ACCOUNTS_CLEAR_UNCONFIRMED_DAYS", "30", "The daily maintenance deletes accounts of APP_SIP_DOMAIN never activated after this many days (FlexiAPI's cron); 0 = never."},
 	{"APP_API_KEY_EXPIRATION_MINUTES", "60", "An API key unused for this long stops working (decision D6); also the cookie lifetime."},
+	{"API_KEY_NON_EXPIRING_ACCOUNTS", "", "Comma-separated SIP addresses (username@domain) whose API key never expires, whatever APP_API_KEY_EXPIRATION_MINUTES says: the admin account whose key Flexisip sends, so that a quiet night does not silently stop the statistics (docs/flexisip.md). The key still stops at once when it is replaced or the account is blocked or loses its admin role."},
 	{"DIGEST_NONCE_TTL", "60", "Minutes a Digest nonce stays valid (decision D4); an older one gets 401 with stale=true."},
 	{"JWT_RSA_PUBLIC_KEY_PEM", "", "PEM RSA public key; enables JWT (Authorization: Bearer) when set."},
 	{"JWT_ISSUER", "", "When set, a JWT's iss claim must equal it."},
@@ -135,6 +145,9 @@ var Vars = []Var{
 	{"HCAPTCHA_SECRET", "", "hCaptcha secret of the validation page."},
 	{"HCAPTCHA_SITEKEY", "", "hCaptcha site key of the validation page."},
 	{"SNS_PUSH_PLATFORM_APPLICATIONS", `{"fcm":"flexiapi-fcm","apns":"flexiapi-apns","apns.dev":"flexiapi-apns"}`, "JSON object from pn_provider, or pn_provider:pn_param (more specific, wins), to the SNS platform application (name or ARN) that sends the account-creation push (decision D18)."},
+	{"FLEXISIP_AUTH_SECRET", "", "Secret Flexisip's ExternalAuthentication plugin sends in the `secret` query parameter of GET /api/flexisip/auth (machine API), at least 32 characters; empty = every call is 403."},
+	{"FLEXISIP_AUTH_SECRET_PREVIOUS", "", "During a rotation of FLEXISIP_AUTH_SECRET, the previous secret, also accepted; empty otherwise."},
+	{"FLEXISIP_AUTH_NONCE_EXPIRES", "3600", "Seconds a (nonce, nc) that GET /api/flexisip/auth accepted is remembered, to refuse its replay: at least Flexisip's nonce-expires (default 3600)."},
 	{"FLEXIAPI_RATE_LIMIT_PER_MINUTE", "600", "Requests per minute per client IP (AWS WAF rule; the local gateway enforces it too); 0 = off."},
 	{"ACCOUNT_PROVISIONING_RC_FILE", "", "linphonerc file merged into provisioning XML."},
 	{"ACCOUNT_PROVISIONING_OVERWRITE_ALL", "false", "Marks every provisioning entry overwrite=\"true\"."},
@@ -186,6 +199,27 @@ func Load(getenv func(string) string) (*Config, error) {
 		ProvisioningOverwrite:    r.boolean("ACCOUNT_PROVISIONING_OVERWRITE_ALL"),
 		ProvisioningNeedHeader:   r.boolean("ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER"),
 	}
+	c.NonExpiringKeys = map[string]bool{}
+	for _, e := range strings.Split(r.str("API_KEY_NON_EXPIRING_ACCOUNTS"), ",") {
+		if e = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(e), "sip:"))); e != "" {
+			if u, d, ok := strings.Cut(e, "@"); !ok || u == "" || d == "" {
+				r.fail("API_KEY_NON_EXPIRING_ACCOUNTS", fmt.Sprintf("must list username@domain addresses, not %q", e))
+			}
+			c.NonExpiringKeys[e] = true
+		}
+	}
+	for _, name := range []string{"FLEXISIP_AUTH_SECRET", "FLEXISIP_AUTH_SECRET_PREVIOUS"} {
+		if v := r.str(name); v != "" {
+			if len(v) < minSecretLength {
+				r.fail(name, fmt.Sprintf("must have at least %d characters (it is a credential in a URI)", minSecretLength))
+			}
+			c.FlexisipAuthSecrets = append(c.FlexisipAuthSecrets, v)
+		}
+	}
+	if r.str("FLEXISIP_AUTH_SECRET") == "" && r.str("FLEXISIP_AUTH_SECRET_PREVIOUS") != "" {
+		r.fail("FLEXISIP_AUTH_SECRET_PREVIOUS", "is set without FLEXISIP_AUTH_SECRET")
+	}
+	c.FlexisipAuthNonceExpiry = time.Duration(r.integer("FLEXISIP_AUTH_NONCE_EXPIRES", 1)) * time.Second
 	c.ConfirmedRegistrationText = r.str("INSTANCE_CONFIRMED_REGISTRATION_TEXT")
 	c.ProxyRegistrarAddress = r.str("ACCOUNT_PROXY_REGISTRAR_ADDRESS")
 	c.TransportProtocolText = r.str("ACCOUNT_TRANSPORT_PROTOCOL_TEXT")
@@ -238,6 +272,18 @@ func MustLoad() *Config {
 		os.Exit(1)
 	}
 	return c
+}
+
+// minSecretLength bounds FLEXISIP_AUTH_SECRET from below.
+const minSecretLength = 32
+
+// APIKeyLifetime is how long an account's API key lives without use, and
+// false when it never expires (API_KEY_NON_EXPIRING_ACCOUNTS).
+func (c *Config) APIKeyLifetime(username, domain string) (time.Duration, bool) {
+	if c.NonExpiringKeys[strings.ToLower(username+"@"+domain)] {
+		return 0, false
+	}
+	return c.APIKeyExpiration, true
 }
 
 // RealmFor is the Digest and password-hash realm of an account's domain.

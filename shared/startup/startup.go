@@ -47,6 +47,12 @@ type Group struct {
 	Table    *api.Table
 	Handlers map[string]api.Handler
 	Schemas  api.Schemas
+	// Keys authenticates the group's protected routes on the machine API
+	// (the authorizer's API-key code, shared/authn); SecretOK checks its
+	// Secret routes. Each is needed only by a group that serves such a
+	// route, which Router checks.
+	Keys     api.KeyAuthenticator
+	SecretOK func(string) bool
 }
 
 // Router builds the group's router under cfg's gates. It fails when the
@@ -54,7 +60,7 @@ type Group struct {
 // wiring test of each function calls it without AWS.
 func Router(g Group, cfg *config.Config, log *slog.Logger) (*api.Router, error) {
 	rt, err := api.NewRouter(g.Table, g.Name, g.Handlers,
-		api.RouterOptions{Schemas: g.Schemas, GateOn: apigw.GateOn(cfg), Logger: log})
+		api.RouterOptions{Schemas: g.Schemas, GateOn: apigw.GateOn(cfg), Keys: g.Keys, SecretOK: g.SecretOK, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("group %s: %w", g.Name, err)
 	}

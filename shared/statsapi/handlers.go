@@ -34,15 +34,27 @@ type handlers struct {
 func Handlers(svc *stats.Service, cfg *config.Config) map[string]api.Handler {
 	h := handlers{svc: svc, cfg: cfg}
 	return map[string]api.Handler{
-		"StatisticsMessageCreate":  h.messageCreate,
-		"StatisticsMessageDevice":  h.messageDevice,
-		"StatisticsCallCreate":     h.callCreate,
-		"StatisticsCallDevice":     h.callDevice,
-		"StatisticsCallEnd":        h.callEnd,
-		"StatisticsCounts":         h.counts,
-		"StatisticsExportCalls":    h.exportCalls,
-		"StatisticsExportMessages": h.exportMessages,
+		"StatisticsMessageCreate":   h.messageCreate,
+		"StatisticsMessageDevice":   h.messageDevice,
+		"StatisticsCallCreate":      h.callCreate,
+		"StatisticsCallDevice":      h.callDevice,
+		"StatisticsCallEnd":         h.callEnd,
+		"StatisticsCounts":          h.counts,
+		"StatisticsExportCalls":     h.exportCalls,
+		"StatisticsExportMessages":  h.exportMessages,
+		"StatisticsConferenceEvent": conferenceEvent,
 	}
+}
+
+// MsgConferenceIgnored answers Flexisip's conference events (machine API).
+const MsgConferenceIgnored = "Conference events are not stored."
+
+// conferenceEvent accepts a conference event of Flexisip's and stores
+// nothing: FlexiAPI has no such route, and a 404 would look like a wrong
+// key or prefix to the machine API's 4xx alarm. The body is not read, so
+// no payload can make it fail (docs/compatibility.md).
+func conferenceEvent(context.Context, *api.Request) (*api.Response, error) {
+	return api.JSON(http.StatusAccepted, map[string]string{"message": MsgConferenceIgnored}), nil
 }
 
 // FlexiAPI answers the two announcements with the text "1".

@@ -94,14 +94,21 @@ func (s *Store) APIKey(ctx context.Context, hash string) (*authn.KeyRecord, erro
 	}, nil
 }
 
-// TouchAPIKey records a use of a key and pushes its expiry back.
+// TouchAPIKey records a use of a key and pushes its expiry back; a zero
+// expires (a key that never expires) removes the TTL.
 func (s *Store) TouchAPIKey(ctx context.Context, hash string, now, expires time.Time) error {
+	update := "SET last_used_at = :now, expires_at = :exp"
+	vals := map[string]types.AttributeValue{":now": num(now.Unix()), ":exp": num(expires.Unix())}
+	if expires.IsZero() {
+		update = "SET last_used_at = :now REMOVE expires_at"
+		delete(vals, ":exp")
+	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 &s.table,
 		Key:                       apiKeyKey(hash),
-		UpdateExpression:          aws.String("SET last_used_at = :now, expires_at = :exp"),
+		UpdateExpression:          aws.String(update),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(now.Unix()), ":exp": num(expires.Unix())},
+		ExpressionAttributeValues: vals,
 		ReturnConsumedCapacity:    totalCapacity,
 	})
 	if err != nil {
@@ -112,7 +119,8 @@ func (s *Store) TouchAPIKey(ctx context.Context, hash string, now, expires time.
 }
 
 // ReplaceAPIKey gives the account a new key item (with the guard's data)
-// and drops the previous one, in one transaction. The condition on the
+// and drops the previous one, in one transaction; a zero expires gives
+// the item no TTL (a key that never expires). The condition on the
 // account makes two concurrent refreshes leave exactly one key.
 func (s *Store) ReplaceAPIKey(ctx context.Context, a *account.Account, keyHash string, now, expires time.Time) error {
 	keyItem := merge(apiKeyKey(keyHash), map[string]types.AttributeValue{
@@ -126,6 +134,9 @@ func (s *Store) ReplaceAPIKey(ctx context.Context, a *account.Account, keyHash s
 		"last_used_at":      num(now.Unix()),
 		schema.TTLAttribute: num(expires.Unix()),
 	})
+	if expires.IsZero() {
+		delete(keyItem, schema.TTLAttribute) // a key that never expires
+	}
 	cond := "attribute_exists(PK) AND attribute_not_exists(api_key_hash) AND blocked = :b"
 	vals := map[string]types.AttributeValue{":h": str(keyHash), ":b": boolean(a.Blocked)}
 	if a.APIKeyHash != "" {
