@@ -13,6 +13,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Log adds key-value pairs to the request's log line (an outcome the
+	// status does not show); never a secret.
+	Log []any
 }
 
 // Content types FlexiAPI answers with.

@@ -289,6 +289,7 @@ func (rt *Router) logRequest(ctx context.Context, req *Request, resp *Response, 
 	if req.Principal != nil {
 		attrs = append(attrs, "account_id", req.Principal.AccountID, "auth", req.Principal.Method)
 	}
+	attrs = append(attrs, resp.Log...)
 	if m := capacity.From(ctx); m != nil {
 		read, write, calls := m.Units()
 		attrs = append(attrs, "rcu", read, "wcu", write, "db_calls", calls)

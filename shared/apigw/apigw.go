@@ -1,6 +1,7 @@
-// Package apigw adapts API Gateway REST proxy events (payload 1.0) to the
-// plain requests of shared/api and back. It is the only place, with the
-// mains, where functions see aws-lambda-go's event types.
+// Package apigw adapts API Gateway proxy events (payload format 1.0, of
+// the REST API and of the machine API, an HTTP API) to the plain requests
+// of shared/api and back. It is the only place, with the mains, where
+// functions see aws-lambda-go's event types.
 package apigw
 
 import (
@@ -19,11 +20,34 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
+// Event is a proxy event of either API. Both send payload format 1.0;
+// the HTTP API's (the machine API) carries "version": "1.0" at the top,
+// the REST API's has no version. API Gateway writes the field, so a
+// client cannot pass a REST request off as a machine one.
+type Event struct {
+	events.APIGatewayProxyRequest
+	Version string `json:"version,omitempty"`
+}
+
+// API is the front door that sent the event.
+func (ev Event) API() api.API {
+	if ev.Version != "" {
+		return api.Machine
+	}
+	return api.REST
+}
+
 // ProxyHandler is the Lambda handler of a group: event in, event out.
-func ProxyHandler(rt *api.Router) func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	return func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+func ProxyHandler(rt *api.Router) func(context.Context, Event) (events.APIGatewayProxyResponse, error) {
+	return func(ctx context.Context, ev Event) (events.APIGatewayProxyResponse, error) {
 		ctx, _ = capacity.With(ctx)
-		req := Request(ctx, ev)
+		req := Request(ctx, ev.APIGatewayProxyRequest)
+		req.API = ev.API()
+		if req.API == api.Machine {
+			// No authorizer runs on the machine API: whatever the event
+			// carries there is not a verdict.
+			req.Authorizer = nil
+		}
 		resp := rt.Serve(ctx, ev.Resource, ev.PathParameters, req)
 		return Response(resp), nil
 	}

@@ -151,7 +151,7 @@ func TestProxyEventsThroughTheMetaFunction(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			var ev events.APIGatewayProxyRequest
+			var ev apigw.Event
 			readEvent(t, tc.file, &ev)
 			resp, err := handler(context.Background(), ev)
 			if err != nil {

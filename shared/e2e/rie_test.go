@@ -49,6 +49,8 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 		"APP_KEY":        "base64:" + auth.Random(32),
 		"APP_SIP_DOMAIN": domain,
 		"FLEXIAPI_TABLE": st.Table(),
+		// events/machine-extauth.json's secret.
+		"FLEXISIP_AUTH_SECRET": "Zq3M7xT1vB9nK4sW8eR2yU6iO0pA5dFg",
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
@@ -134,6 +136,14 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 		}},
 		{api.GroupStatistics, []call{
 			{event: "proxy-accounts-me-apikey.json", edit: route("GET", "/api/statistics/counts"), check: proxy("counts without a period", 422, "from")},
+			// The machine API: no authorizer, the function checks the key.
+			{event: "machine-stats-call.json", check: proxy("machine API call", 200, "1")},
+		}},
+		// alice01 exists (the accounts run): her REGISTER's answer, then
+		// its replay.
+		{api.GroupExtAuth, []call{
+			{event: "machine-extauth.json", check: proxy("SIP check", 200, "Status: 200\nP-Asserted-Identity: \"Alice\" <sip:alice01@"+domain+">\n")},
+			{event: "machine-extauth.json", check: proxy("replayed SIP check", 200, "Status: 403\nPhrase: Nonce replayed\n")},
 		}},
 		// Without SIP configured, the route is not deployed.
 		{api.GroupMessages, []call{
