@@ -1,8 +1,11 @@
 // Command devstack runs FlexiAPI Serverless on this machine without AWS
 // and without Docker.
 //
-//	devstack run            emulators + table + bootstrap admin + local
-//	                        API Gateway on FLEXIAPI_PORT (make run)
+//	devstack run            emulators + table + bootstrap admin + the
+//	                        local REST API on FLEXIAPI_PORT and machine API
+//	                        on FLEXIAPI_MACHINE_PORT, each also over TLS
+//	                        with HTTP/2 (FLEXIAPI_TLS_PORT,
+//	                        FLEXIAPI_MACHINE_TLS_PORT) (make run)
 //	devstack exec -- CMD    emulators on free ports, CMD run with the
 //	                        AWS_ENDPOINT_URL_* variables set (make test)
 //	devstack build [-arch arm64] [-out dist]
@@ -213,18 +216,58 @@ func run() error {
 		return err
 	}
 	defer gw.Close()
-
-	addr := "127.0.0.1:" + strconv.Itoa(envInt("FLEXIAPI_PORT", 8080))
-	ln, err := net.Listen("tcp", addr)
+	machine, err := devstack.NewMachineGateway(gw, devstack.MachineOptions{Logger: log, AccessLog: os.Stderr})
 	if err != nil {
-		return fmt.Errorf("listen on %s (set FLEXIAPI_PORT to change it): %w", addr, err)
+		return err
 	}
-	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
+	tlsCfg, err := devstack.TLSConfig(filepath.Join(localDir, "tls"))
+	if err != nil {
+		return err
+	}
 
-	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis,
+	// Each API in clear text and over TLS (HTTP/2 and HTTP/1.1), so that
+	// a real Flexisip, whose statistics client speaks only HTTP/2 over
+	// TLS, can be pointed at make run.
+	listen := func(variable string, port int) (net.Listener, string, error) {
+		addr := "127.0.0.1:" + strconv.Itoa(envInt(variable, port))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, "", fmt.Errorf("listen on %s (set %s to change it): %w", addr, variable, err)
+		}
+		return ln, addr, nil
+	}
+	endpoints := map[string]string{"dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis,
 		"flexisip_sql": stack.MariaDB.URL}
+	var addr string
+	for _, l := range []struct {
+		variable string
+		port     int
+		handler  http.Handler
+		tls      bool
+		key      string
+	}{
+		{"FLEXIAPI_PORT", 8080, gw, false, "api"},
+		{"FLEXIAPI_TLS_PORT", 8443, gw, true, "api_tls"},
+		{"FLEXIAPI_MACHINE_PORT", 8081, machine, false, "machine"},
+		{"FLEXIAPI_MACHINE_TLS_PORT", 8444, machine, true, "machine_tls"},
+	} {
+		ln, a, err := listen(l.variable, l.port)
+		if err != nil {
+			return err
+		}
+		if l.tls {
+			defer devstack.ServeTLS(ln, l.handler, tlsCfg)()
+			endpoints[l.key] = "https://" + a + "/api"
+			continue
+		}
+		srv := &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		endpoints[l.key] = "http://" + a + "/api"
+		if l.key == "api" {
+			addr = a
+		}
+	}
 	if err := writeJSON(filepath.Join(localDir, "endpoints.json"), endpoints); err != nil {
 		return err
 	}
@@ -236,7 +279,7 @@ func run() error {
 	if err := writeJSON(filepath.Join(localDir, "functions.json"), cliEnv(fnEnv)); err != nil {
 		return err
 	}
-	fmt.Printf("\nFlexiAPI Serverless is running at http://%s/api (Ctrl-C stops everything)\n\n", addr)
+	fmt.Printf("\nFlexiAPI Serverless is running at http://%s/api, its machine API (Flexisip) at %s (Ctrl-C stops everything)\n\n", addr, endpoints["machine"])
 	fmt.Printf(".local/endpoints.json:\n%s\n.local/admin.json:\n%s\n", mustJSON(endpoints), mustJSON(admin))
 	fmt.Printf("Try: curl -H \"x-api-key: %s\" -H 'accept: application/json' http://%s/api/accounts/me\n\n", admin.APIKey, addr)
 	<-ctx.Done()

@@ -49,10 +49,10 @@ type Config struct {
 	// NonExpiringKeys are the accounts (username@domain, lower case)
 	// whose API key never expires (API_KEY_NON_EXPIRING_ACCOUNTS).
 	NonExpiringKeys map[string]bool
-	DigestNonceTTL   time.Duration // DIGEST_NONCE_TTL (minutes)
-	JWTPublicKey     *rsa.PublicKey
-	JWTIssuer        string
-	JWTAudience      string
+	DigestNonceTTL  time.Duration // DIGEST_NONCE_TTL (minutes)
+	JWTPublicKey    *rsa.PublicKey
+	JWTIssuer       string
+	JWTAudience     string
 
 	// Creation tokens, blocking, SMS, mail, the registrar, SIP messages,
 	// the web page, the rate limit and provisioning.

@@ -90,6 +90,28 @@ func ConfigEnv() []string {
 	return out
 }
 
+// MachineOptions wire the machine API's local gateway.
+type MachineOptions struct {
+	Logger *slog.Logger
+	// AccessLog receives its access log lines (the stack's format); nil:
+	// none.
+	AccessLog io.Writer
+}
+
+// NewMachineGateway is the machine API (an HTTP API) of the same
+// deployment as rest: its routes (api.Routes.On(api.Machine)) on rest's
+// functions, one pool of instances for both APIs, as in AWS, where both
+// integrate the same functions. Close rest to stop them.
+func NewMachineGateway(rest *localgw.Gateway, o MachineOptions) (*localgw.Gateway, error) {
+	return localgw.New(localgw.Config{
+		API:       api.Machine,
+		Table:     api.Routes.On(api.Machine),
+		Functions: rest.Functions,
+		Logger:    o.Logger,
+		AccessLog: o.AccessLog,
+	})
+}
+
 // deployedRoutes is the table the stack would deploy with this
 // configuration: a route behind a closed gate is no resource, so the
 // authorizer never runs for it (D26). A configuration that does not load

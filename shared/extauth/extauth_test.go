@@ -128,15 +128,23 @@ func TestCheck(t *testing.T) {
 	}
 	writes := f.writes
 	for name, q := range map[string]url.Values{
-		"other realm":        func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("realm", "other"); return q }(),
-		"qop auth-int":       func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("qop", "auth-int"); return q }(),
-		"no cnonce":          func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("cnonce", "null"); return q }(),
-		"short nc":           func() url.Values { q := call("alice", "secret", "n5", "1"); return q }(),
-		"unknown algorithm":  func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("algorithm", "MD5-sess"); return q }(),
-		"no method":          func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Del("method"); return q }(),
-		"username null":      func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("username", "null"); return q }(),
-		"nc without qop":     func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("qop", "null"); return q }(),
-		"SHA-256 for an MD5": func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("algorithm", "SHA-256"); return q }(),
+		"other realm":  func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("realm", "other"); return q }(),
+		"qop auth-int": func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("qop", "auth-int"); return q }(),
+		"no cnonce":    func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("cnonce", "null"); return q }(),
+		"short nc":     func() url.Values { q := call("alice", "secret", "n5", "1"); return q }(),
+		"unknown algorithm": func() url.Values {
+			q := call("alice", "secret", "n5", "00000001")
+			q.Set("algorithm", "MD5-sess")
+			return q
+		}(),
+		"no method":      func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Del("method"); return q }(),
+		"username null":  func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("username", "null"); return q }(),
+		"nc without qop": func() url.Values { q := call("alice", "secret", "n5", "00000001"); q.Set("qop", "null"); return q }(),
+		"SHA-256 for an MD5": func() url.Values {
+			q := call("alice", "secret", "n5", "00000001")
+			q.Set("algorithm", "SHA-256")
+			return q
+		}(),
 	} {
 		if o := check(q); o.Status != 401 {
 			t.Errorf("%s: %+v", name, o)

@@ -37,6 +37,10 @@ type call struct {
 	resource  string // gateway resource path
 	params    map[string]string
 	body      []byte
+	// The machine API's access log: the route key ("-" when no route
+	// matched) and the integration's error message.
+	routeKey         string
+	integrationError string
 }
 
 // methodARN is what API Gateway asks the authorizer about:
@@ -153,7 +157,7 @@ func (c *call) proxyEvent(authorizer map[string]any) events.APIGatewayProxyReque
 			DomainName:        c.r.Host,
 			RequestID:         c.requestID,
 			ExtendedRequestID: c.extID,
-			Protocol:          "HTTP/1.1",
+			Protocol:          c.r.Proto,
 			Identity: events.APIGatewayRequestIdentity{
 				SourceIP:  c.sourceIP,
 				UserAgent: c.r.UserAgent(),
@@ -218,8 +222,9 @@ type proxyResponse struct {
 var errMalformed = errors.New("malformed Lambda proxy response")
 
 // convertResponse turns the function's result into the HTTP answer, or
-// fails as API Gateway's "Malformed Lambda proxy response" (502).
-func convertResponse(raw []byte) (*proxyResponse, error) {
+// fails as API Gateway's "Malformed Lambda proxy response" (502). The
+// REST API renames the headers it reserves (remap); the HTTP API does not.
+func convertResponse(raw []byte, remap bool) (*proxyResponse, error) {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	// API Gateway rejects a response with keys it does not know.
 	dec.DisallowUnknownFields()
@@ -241,12 +246,12 @@ func convertResponse(raw []byte) (*proxyResponse, error) {
 		}
 		body = b
 	}
-	return &proxyResponse{status: res.StatusCode, header: mergeHeaders(res.Headers, res.MultiValueHeaders), body: body}, nil
+	return &proxyResponse{status: res.StatusCode, header: mergeHeaders(res.Headers, res.MultiValueHeaders, remap), body: body}, nil
 }
 
 // mergeHeaders: a name in multiValueHeaders replaces the same name in
 // headers, as API Gateway merges them; then the remapping.
-func mergeHeaders(single map[string]string, multi map[string][]string) http.Header {
+func mergeHeaders(single map[string]string, multi map[string][]string, remap bool) http.Header {
 	merged := http.Header{}
 	for name, v := range single {
 		merged[http.CanonicalHeaderKey(name)] = []string{v}
@@ -270,7 +275,7 @@ func mergeHeaders(single map[string]string, multi map[string][]string) http.Head
 		lower := strings.ToLower(key)
 		switch {
 		case dropped[lower] || len(vs) == 0:
-		case remapped[lower] != "":
+		case remap && remapped[lower] != "":
 			out["x-amzn-Remapped-"+remapped[lower]] = vs
 		default:
 			out[key] = vs

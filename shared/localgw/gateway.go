@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
@@ -37,8 +38,19 @@ type Config struct {
 	// "" serves the API at the root, as a custom domain does.
 	Stage string
 	// RateLimitPerMinute is the per-IP limit (decision D16: 600); 0 is off.
+	// The machine API (an HTTP API) has no per-IP limit: ignored there.
 	RateLimitPerMinute int
 	Logger             *slog.Logger
+
+	// API is the API Gateway API this gateway emulates: the REST API
+	// ("" or api.REST), or the machine API (api.Machine), an HTTP API
+	// with no authorizer, no gateway responses and no fallback function:
+	// its own 404, 413 and 5xx answers, payload 1.0 events with
+	// "version": "1.0", and an access log line (AccessLog) in the stack's
+	// format (api.MachineAccessLog).
+	API api.API
+	// AccessLog receives the machine API's access log lines; nil: none.
+	AccessLog io.Writer
 }
 
 // Gateway is an http.Handler that answers as the deployed API Gateway
@@ -47,7 +59,8 @@ type Config struct {
 // Do not change the Config fields after New.
 type Gateway struct {
 	Config
-	limiter *rateLimiter
+	limiter  *rateLimiter
+	accessMu sync.Mutex
 }
 
 // New checks that every group of the table has a function, and that
@@ -56,7 +69,11 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Table == nil {
 		return nil, errors.New("localgw: no route table")
 	}
-	if cfg.Functions[api.GroupMeta] == nil {
+	if cfg.API == "" {
+		cfg.API = api.REST
+	}
+	machine := cfg.API == api.Machine
+	if cfg.Functions[api.GroupMeta] == nil && !machine {
 		return nil, fmt.Errorf("localgw: no %q function: it answers unknown routes", api.GroupMeta)
 	}
 	for group, f := range cfg.Functions {
@@ -73,7 +90,10 @@ func New(cfg Config) (*Gateway, error) {
 		if cfg.Functions[r.Group] == nil {
 			return nil, fmt.Errorf("localgw: route %s: no function for group %q", r.ID(), r.Group)
 		}
-		if r.Access.Protected() && cfg.Authorizer == nil {
+		if !r.On(cfg.API) {
+			return nil, fmt.Errorf("localgw: route %s is not served by the %s API", r.ID(), cfg.API)
+		}
+		if r.Access.Protected() && cfg.Authorizer == nil && !machine {
 			return nil, fmt.Errorf("localgw: route %s is protected but there is no authorizer", r.ID())
 		}
 	}
@@ -85,7 +105,7 @@ func New(cfg Config) (*Gateway, error) {
 		cfg.Logger = slog.Default()
 	}
 	g := &Gateway{Config: cfg}
-	if cfg.RateLimitPerMinute > 0 {
+	if cfg.RateLimitPerMinute > 0 && !machine {
 		g.limiter = newRateLimiter(cfg.RateLimitPerMinute)
 	}
 	return g, nil
@@ -147,9 +167,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.stage == "" {
 		c.stage = defaultStage
 	}
-	w.Header()["x-amzn-RequestId"] = []string{c.requestID}
-	w.Header()["x-amz-apigw-id"] = []string{c.extID}
-	s := g.serve(w, c)
+	var s served
+	if g.API == api.Machine {
+		if g.Stage == "" {
+			c.stage = "$default"
+		}
+		c.requestID = c.extID // an HTTP API's request id is its short one
+		w.Header()["Apigw-Requestid"] = []string{c.requestID}
+		s = g.serveMachine(w, c)
+		g.accessLog(c, s)
+	} else {
+		w.Header()["x-amzn-RequestId"] = []string{c.requestID}
+		w.Header()["x-amz-apigw-id"] = []string{c.extID}
+		s = g.serve(w, c)
+	}
 	attrs := []any{"request_id", c.requestID, "method", r.Method, "route", s.route, "status", s.status,
 		"duration_ms", ms(time.Since(c.start)), "function", s.function}
 	if s.authorizer != "" {
@@ -246,7 +277,7 @@ func (g *Gateway) integrate(w http.ResponseWriter, c *call, fn *Function, author
 			"error_type", fnErr.Type, "error", fnErr.Message)
 		return g.internalError(w, c)
 	}
-	resp, err := convertResponse(out)
+	resp, err := convertResponse(out, true)
 	if err != nil {
 		g.Logger.Error("integration response", "request_id", c.requestID, "function", fn.Name, "error", err.Error())
 		return g.internalError(w, c)

@@ -492,9 +492,14 @@ func TestNewAcceptsTheProductionTable(t *testing.T) {
 	for _, g := range api.Groups {
 		fns[g] = &Function{Name: g, Path: echoBootstrap}
 	}
-	gw, err := New(Config{Table: api.Routes, Functions: fns, Authorizer: &Function{Name: "authorizer", Path: authBootstrap}, RateLimitPerMinute: 600})
+	gw, err := New(Config{Table: api.Routes.Deployed(nil), Functions: fns, Authorizer: &Function{Name: "authorizer", Path: authBootstrap}, RateLimitPerMinute: 600})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gw.Close()
+	machine, err := New(Config{API: api.Machine, Table: api.Routes.On(api.Machine), Functions: fns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	machine.Close()
 }

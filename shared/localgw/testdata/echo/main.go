@@ -37,11 +37,17 @@ type runtimeInfo struct {
 }
 
 type answer struct {
-	Event   events.APIGatewayProxyRequest `json:"event"`
-	Runtime runtimeInfo                   `json:"runtime"`
+	Event   event       `json:"event"`
+	Runtime runtimeInfo `json:"runtime"`
 }
 
-func handle(ctx context.Context, ev events.APIGatewayProxyRequest) (json.RawMessage, error) {
+// event is either API's payload format 1.0 (the HTTP API adds version).
+type event struct {
+	events.APIGatewayProxyRequest
+	Version string `json:"version,omitempty"`
+}
+
+func handle(ctx context.Context, ev event) (json.RawMessage, error) {
 	h := ev.Headers
 	if d, err := time.ParseDuration(h["X-Echo-Sleep"]); err == nil {
 		time.Sleep(d)
