@@ -16,6 +16,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
+	"github.com/flexiapi-serverless/flexiapi/shared/localgw"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
@@ -26,8 +27,13 @@ const domain = "sip.example.org"
 // env is one deployment: a table, a configuration, the local gateway
 // running the real bootstraps, and an admin with an API key.
 type env struct {
-	t     *testing.T
-	url   string
+	t   *testing.T
+	url string
+	// machine is the machine API's local gateway (HTTP API semantics) on
+	// the same functions; machineAccess its access log lines.
+	machine       *localgw.Gateway
+	machineURL    string
+	machineAccess *devstack.LogBuffer
 	st    *store.Store
 	cfg   *config.Config
 	svc   *account.Service
@@ -85,11 +91,19 @@ func newEnvTimeout(t *testing.T, vars map[string]string, timeout time.Duration) 
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(gw)
+	e.machineAccess = &devstack.LogBuffer{}
+	machine, err := devstack.NewMachineGateway(gw, devstack.MachineOptions{Logger: logging.NewTo(e.logs, "localgw-machine"), AccessLog: e.machineAccess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	machineSrv := httptest.NewServer(machine)
 	t.Cleanup(func() {
 		srv.Close()
+		machineSrv.Close()
 		gw.Close()
 	})
 	e.url = srv.URL
+	e.machine, e.machineURL = machine, machineSrv.URL
 	e.admin = e.newAccount("admin", "adminpass", "SHA-256", true)
 	return e
 }
