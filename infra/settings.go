@@ -48,6 +48,22 @@ const (
 	// its own (e.g. one restored from a point in time): it must have the
 	// schema of shared/store/schema; the operator manages its settings.
 	CtxExistingTable = "existingTable"
+	// The machine API (an HTTP API, Flexisip's traffic): its stage's
+	// route throttling, its access logs (on by default), an optional
+	// custom domain (both keys or neither), and its alarms' thresholds.
+	CtxMachineThrottleRate  = "machineThrottleRate"    // requests/s; default 1000
+	CtxMachineThrottleBurst = "machineThrottleBurst"   // default 2000
+	CtxMachineAccessLogs    = "machineAccessLogs"      // default true
+	CtxMachineDomain        = "machineDomainName"      // e.g. flexisip-api.example.org
+	CtxMachineCertificate   = "machineCertificateArn"  // ACM certificate of that name, in the stack's region
+	CtxMachineLatencyMS     = "machineLatencyAlarmMs"  // p99 latency alarm threshold; default 1000
+	CtxMachine4xxPercent    = "machine4xxAlarmPercent" // 4xx rate alarm threshold (%); default 5
+	// CtxStatsLoadBalancer adds an Application Load Balancer in front of
+	// the statistics function for Flexisip versions the HTTP API cannot
+	// serve (no SNI before 2.4.4 / 2.5.0; HTTP/2 only): docs/flexisip.md.
+	// It needs CtxStatsLoadBalancerCertificate.
+	CtxStatsLoadBalancer            = "statisticsLoadBalancer"               // default false
+	CtxStatsLoadBalancerCertificate = "statisticsLoadBalancerCertificateArn" // ACM certificate (its default certificate)
 	// Per program: <name>Memory (MB) and <name>Timeout (seconds), e.g.
 	// accountsMemory=512.
 	ctxMemorySuffix  = "Memory"
@@ -63,6 +79,11 @@ const (
 	DefaultThrottleBurst    = 2000
 	// DefaultSchedule runs the maintenance daily at 03:00 UTC.
 	DefaultSchedule = "cron(0 3 * * ? *)"
+
+	DefaultMachineThrottleRate  = 1000
+	DefaultMachineThrottleBurst = 2000
+	DefaultMachineLatencyMS     = 1000
+	DefaultMachine4xxPercent    = 5
 )
 
 // Sizing is the memory (MB) and timeout (seconds) of one function.
@@ -86,7 +107,10 @@ var DefaultSizing = map[string]Sizing{
 	// messages: one SIP MESSAGE, waited for at most SIP_MESSAGE_TIMEOUT
 	// (default 5 s); no table.
 	api.GroupMessages: {MemoryMB: 128, TimeoutSeconds: 10},
-	Maintenance:       {MemoryMB: 256, TimeoutSeconds: 300},
+	// extauth: two small reads and one write per SIP request; Flexisip
+	// waits for it (one check in flight per domain).
+	api.GroupExtAuth: {MemoryMB: 256, TimeoutSeconds: 5},
+	Maintenance:      {MemoryMB: 256, TimeoutSeconds: 300},
 }
 
 // defaultSizing is used for a group added to the route table later.
@@ -99,6 +123,9 @@ var SecretVars = map[string]bool{
 	"APP_KEY":             true,
 	"SIP_SENDER_PASSWORD": true,
 	"HCAPTCHA_SECRET":     true,
+	// Flexisip's credential for the SIP check (machine API).
+	"FLEXISIP_AUTH_SECRET":          true,
+	"FLEXISIP_AUTH_SECRET_PREVIOUS": true,
 }
 
 // stackVars are set by the stack itself, never by the configuration file.
@@ -136,6 +163,22 @@ type Settings struct {
 	// routes of closed gates (D26: POST /api/messages without SIP_PROXY
 	// and SIP_SENDER_URI is no resource, so no authorizer runs for it).
 	Routes *api.Table
+	// Machine is the machine API's configuration.
+	Machine MachineSettings
+}
+
+// MachineSettings configure the machine API (and the optional load
+// balancer of the statistics client).
+type MachineSettings struct {
+	ThrottleRate     float64
+	ThrottleBurst    int
+	AccessLogs       bool
+	DomainName       string
+	CertificateArn   string
+	LatencyAlarmMS   int
+	ClientErrorPct   int
+	LoadBalancer     bool
+	LoadBalancerCert string
 }
 
 // StackName is the CloudFormation stack name of a stage.
@@ -188,6 +231,7 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	if rate < 1 || s.ThrottleBurst < 1 {
 		fail("contexts %s and %s must be at least 1", CtxThrottleRate, CtxThrottleBurst)
 	}
+	loadMachineSettings(ctx, &s.Machine, fail)
 	s.ExistingTable = ctxString(ctx, CtxExistingTable, "")
 	if s.ExistingTable != "" && !tableNameRE.MatchString(s.ExistingTable) {
 		fail("context %s=%q: not a DynamoDB table name", CtxExistingTable, s.ExistingTable)
@@ -253,6 +297,44 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 		return nil, errors.New(strings.Join(errs, "\n"))
 	}
 	return s, nil
+}
+
+// loadMachineSettings reads the machine API's context keys.
+func loadMachineSettings(ctx Context, m *MachineSettings, fail func(string, ...any)) {
+	num := func(key string, def, min int) int {
+		n, err := ctxInt(ctx, key, def)
+		if err != nil {
+			fail("%v", err)
+		} else if n < min {
+			fail("context %s=%d: must be at least %d", key, n, min)
+		}
+		return n
+	}
+	m.ThrottleRate = float64(num(CtxMachineThrottleRate, DefaultMachineThrottleRate, 1))
+	m.ThrottleBurst = num(CtxMachineThrottleBurst, DefaultMachineThrottleBurst, 1)
+	m.LatencyAlarmMS = num(CtxMachineLatencyMS, DefaultMachineLatencyMS, 1)
+	m.ClientErrorPct = num(CtxMachine4xxPercent, DefaultMachine4xxPercent, 1)
+	var err error
+	if m.AccessLogs, err = ctxBool(ctx, CtxMachineAccessLogs, true); err != nil {
+		fail("%v", err)
+	}
+	if m.LoadBalancer, err = ctxBool(ctx, CtxStatsLoadBalancer, false); err != nil {
+		fail("%v", err)
+	}
+	m.DomainName = ctxString(ctx, CtxMachineDomain, "")
+	m.CertificateArn = ctxString(ctx, CtxMachineCertificate, "")
+	if (m.DomainName == "") != (m.CertificateArn == "") {
+		fail("contexts %s and %s go together: the custom domain of the machine API and its ACM certificate", CtxMachineDomain, CtxMachineCertificate)
+	}
+	m.LoadBalancerCert = ctxString(ctx, CtxStatsLoadBalancerCertificate, "")
+	if m.LoadBalancer && m.LoadBalancerCert == "" {
+		fail("context %s=true needs %s: an HTTPS listener needs a certificate", CtxStatsLoadBalancer, CtxStatsLoadBalancerCertificate)
+	}
+	for key, arn := range map[string]string{CtxMachineCertificate: m.CertificateArn, CtxStatsLoadBalancerCertificate: m.LoadBalancerCert} {
+		if arn != "" && !strings.HasPrefix(arn, "arn:") {
+			fail("context %s=%q: not an ARN", key, arn)
+		}
+	}
 }
 
 // ReadConfigFile reads the JSON configuration: one object mapping FlexiAPI

@@ -10,9 +10,11 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -105,9 +107,16 @@ var TableAccess = map[string]DynamoAccess{
 	// is one conditional PutItem or UpdateItem; the read-back queries GSI5.
 	// Nothing else: no read, no delete (the accounts function deletes an
 	// account's statistics through GSI2).
+	// On the machine API the statistics function checks the API key
+	// itself (shared/authn: APIKey, GetItem; TouchAPIKey, UpdateItem).
 	api.GroupStatistics: {
-		TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
 		QueryIndexes: []string{"GSI5"},
+	},
+	// extauth (shared/extauth through shared/store/auth.go, extauth.go):
+	// CardBySIP and AccountState (GetItem), UseExternalNonce (PutItem).
+	api.GroupExtAuth: {
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"},
 	},
 }
 
@@ -121,6 +130,11 @@ type FlexiAPIStack struct {
 	LogGroups  map[string]awslogs.LogGroup
 	API        awsapigateway.RestApi
 	Authorizer awsapigateway.RequestAuthorizer
+	// MachineAPI is the HTTP API of Flexisip's traffic (machine.go), and
+	// LoadBalancer the optional ALB of old statistics clients (nil when off).
+	MachineAPI   awsapigatewayv2.HttpApi
+	MachineStage awsapigatewayv2.HttpStage
+	LoadBalancer awselasticloadbalancingv2.ApplicationLoadBalancer
 	// AppKey is the generated APP_KEY secret (nil when the configuration
 	// references an existing one).
 	AppKey awssecretsmanager.Secret
@@ -203,8 +217,12 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 		st.trimRoleDependency(p)
 	}
 
-	// ------------------------------------------------------------ API
+	// ------------------------------------------------------------ APIs
 	st.newAPI(retain)
+	st.newMachineAPI(retain) // machine.go
+	if s.Machine.LoadBalancer {
+		st.newStatsLoadBalancer() // loadbalancer.go
+	}
 
 	// ------------------------------------------------------------ WAF
 	if s.RateLimitPerMinute > 0 {
@@ -318,6 +336,13 @@ func (st *FlexiAPIStack) newFunction(program, zip string, env map[string]*string
 		Environment:  &env,
 		LogGroup:     logs,
 		Role:         role,
+		// JSON, with Lambda's own START/END/REPORT lines (INFO) left out:
+		// each costs about 300 bytes of ingestion per invocation, and the
+		// router's request line already says route, status and duration.
+		// Our lines are JSON with a "level" Lambda filters on.
+		LoggingFormat:         awslambda.LoggingFormat_JSON,
+		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
+		ApplicationLogLevelV2: awslambda.ApplicationLogLevel_INFO,
 	})
 	st.Functions[program] = fn
 	st.LogGroups[program] = logs
@@ -569,18 +594,8 @@ func (st *FlexiAPIStack) newAlarms() {
 		st.AlarmsSNS.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(s.AlarmEmail), nil))
 	}
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	add := func(id, description string, metric awscloudwatch.Metric, threshold float64) {
-		a := metric.CreateAlarm(st.Stack, jsii.String(id), &awscloudwatch.CreateAlarmOptions{
-			AlarmDescription:   jsii.String(description),
-			Threshold:          jsii.Number(threshold),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		})
-		if st.AlarmsSNS != nil {
-			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(st.AlarmsSNS))
-		}
-		st.Alarms = append(st.Alarms, a)
+	add := func(id, description string, metric awscloudwatch.IMetric, threshold float64) {
+		st.addAlarm(id, description, metric, threshold)
 	}
 	names := make([]string, 0, len(st.Functions))
 	for p := range st.Functions {
@@ -612,6 +627,24 @@ func (st *FlexiAPIStack) newAlarms() {
 	}
 	add("Api5XX", "FlexiAPI "+s.Stage+": the API answered 5XX (>= 5 in 5 minutes)",
 		st.API.DeploymentStage().MetricServerError(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}), 5)
+	st.newMachineAlarms() // machine.go
+}
+
+// addAlarm is one alarm of the stack: the metric at or above threshold
+// over one period, missing data not breaching, notifying the alarm topic.
+func (st *FlexiAPIStack) addAlarm(id, description string, metric awscloudwatch.IMetric, threshold float64) {
+	a := awscloudwatch.NewAlarm(st.Stack, jsii.String(id), &awscloudwatch.AlarmProps{
+		Metric:             metric,
+		AlarmDescription:   jsii.String(description),
+		Threshold:          jsii.Number(threshold),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	if st.AlarmsSNS != nil {
+		a.AddAlarmAction(awscloudwatchactions.NewSnsAction(st.AlarmsSNS))
+	}
+	st.Alarms = append(st.Alarms, a)
 }
 
 var retentionDays = map[int]awslogs.RetentionDays{

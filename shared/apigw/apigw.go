@@ -7,6 +7,7 @@ package apigw
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,27 +21,68 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
-// Event is a proxy event of either API. Both send payload format 1.0;
-// the HTTP API's (the machine API) carries "version": "1.0" at the top,
-// the REST API's has no version. API Gateway writes the field, so a
-// client cannot pass a REST request off as a machine one.
+// Event is a proxy event of either API, or of the statistics load
+// balancer. The APIs send payload format 1.0: the HTTP API's (the machine
+// API) carries "version": "1.0" at the top, the REST API's has no
+// version; an Application Load Balancer's names its target group in
+// requestContext.elb. The services write these members, so a client
+// cannot pass a REST request off as a machine one.
 type Event struct {
 	events.APIGatewayProxyRequest
 	Version string `json:"version,omitempty"`
+	// TargetGroupARN is requestContext.elb.targetGroupArn of a load
+	// balancer's event ("" otherwise).
+	TargetGroupARN string `json:"-"`
 }
 
-// API is the front door that sent the event.
+// UnmarshalJSON reads the proxy event and, apart, the load balancer's
+// member of requestContext.
+func (ev *Event) UnmarshalJSON(b []byte) error {
+	var base struct {
+		events.APIGatewayProxyRequest
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(b, &base); err != nil {
+		return err
+	}
+	var alb struct {
+		RequestContext struct {
+			ELB struct {
+				TargetGroupARN string `json:"targetGroupArn"`
+			} `json:"elb"`
+		} `json:"requestContext"`
+	}
+	if err := json.Unmarshal(b, &alb); err != nil {
+		return err
+	}
+	*ev = Event{APIGatewayProxyRequest: base.APIGatewayProxyRequest, Version: base.Version,
+		TargetGroupARN: alb.RequestContext.ELB.TargetGroupARN}
+	return nil
+}
+
+// API is the front door that sent the event: the load balancer serves
+// the machine API's routes.
 func (ev Event) API() api.API {
-	if ev.Version != "" {
+	if ev.Version != "" || ev.TargetGroupARN != "" {
 		return api.Machine
 	}
 	return api.REST
 }
 
+// ProxyResponse is the answer of either API (payload format 1.0) or of
+// the load balancer, which also wants a status description.
+type ProxyResponse struct {
+	events.APIGatewayProxyResponse
+	StatusDescription string `json:"statusDescription,omitempty"`
+}
+
 // ProxyHandler is the Lambda handler of a group: event in, event out.
-func ProxyHandler(rt *api.Router) func(context.Context, Event) (events.APIGatewayProxyResponse, error) {
-	return func(ctx context.Context, ev Event) (events.APIGatewayProxyResponse, error) {
+func ProxyHandler(rt *api.Router) func(context.Context, Event) (ProxyResponse, error) {
+	return func(ctx context.Context, ev Event) (ProxyResponse, error) {
 		ctx, _ = capacity.With(ctx)
+		if ev.TargetGroupARN != "" {
+			return serveALB(ctx, rt, ev), nil
+		}
 		req := Request(ctx, ev.APIGatewayProxyRequest)
 		req.API = ev.API()
 		if req.API == api.Machine {
@@ -49,7 +91,7 @@ func ProxyHandler(rt *api.Router) func(context.Context, Event) (events.APIGatewa
 			req.Authorizer = nil
 		}
 		resp := rt.Serve(ctx, ev.Resource, ev.PathParameters, req)
-		return Response(resp), nil
+		return ProxyResponse{APIGatewayProxyResponse: Response(resp)}, nil
 	}
 }
 

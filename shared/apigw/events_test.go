@@ -154,7 +154,7 @@ func TestEventsREADMEListsEveryFile(t *testing.T) {
 		"proxy-ping.json": true, "proxy-accounts-me-apikey.json": true, "proxy-create-account.json": true,
 		"proxy-unknown-route.json": true, "authorizer-digest-challenge.json": true, "authorizer-apikey.json": true,
 		"schedule-maintenance.json": true, "sam-env.json": true,
-		"machine-stats-call.json": true, "machine-extauth.json": true,
+		"machine-stats-call.json": true, "machine-extauth.json": true, "alb-stats-device.json": true,
 	}
 	for _, f := range files {
 		name := filepath.Base(f)

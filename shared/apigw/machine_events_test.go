@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
@@ -14,6 +15,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/extauth"
 	"github.com/flexiapi-serverless/flexiapi/shared/extauthapi"
+	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 )
 
 func TestMachineEvents(t *testing.T) {
@@ -81,5 +83,49 @@ func TestMachineExtAuthEvent(t *testing.T) {
 	}
 	if secret == "" {
 		t.Fatal("the fixture carries no secret")
+	}
+}
+
+// keysRefuse is a hand-written fake key authenticator that refuses every
+// key (the real one needs the table; the RIE run uses it).
+type keysRefuse struct{}
+
+func (keysRefuse) APIKeyPrincipal(context.Context, http.Header) (*api.Principal, *api.Error, error) {
+	return nil, api.Abort(http.StatusUnauthorized, api.MsgInvalidAPIKey), nil
+}
+
+// The load balancer's event: its path routed here on the machine API's
+// table (the key check ran: the route matched), its status described.
+func TestALBEvent(t *testing.T) {
+	var ev apigw.Event
+	readEvent(t, "alb-stats-device.json", &ev, "requestContext.elb.targetGroupArn")
+	if ev.TargetGroupARN == "" || ev.API() != api.Machine {
+		t.Fatalf("not read as a load balancer's event: %+v", ev)
+	}
+	rt, err := api.NewRouter(api.Routes, api.GroupStatistics, statsapi.Handlers(nil, testConfig(t)),
+		api.RouterOptions{Schemas: statsapi.Schemas(), Keys: keysRefuse{}, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := apigw.ProxyHandler(rt)(context.Background(), ev)
+	if err != nil || resp.StatusCode != 401 || resp.StatusDescription != "401 Unauthorized" || !strings.Contains(resp.Body, api.MsgInvalidAPIKey) {
+		t.Fatalf("%+v %v", resp, err)
+	}
+	ev.Path = "/api/nowhere"
+	if resp, _ := apigw.ProxyHandler(rt)(context.Background(), ev); resp.StatusCode != 404 || resp.StatusDescription != "404 Not Found" {
+		t.Fatalf("unknown path: %+v", resp)
+	}
+	// A load balancer does not decode the query string; the adapter does.
+	ev.MultiValueQueryStringParameters = map[string][]string{"a%2Bb": {"c%20d"}}
+	ev.Path = "/api/flexisip/auth"
+	ext, err := api.NewRouter(api.Routes, api.GroupExtAuth, map[string]api.Handler{"FlexisipAuthCheck": func(_ context.Context, r *api.Request) (*api.Response, error) {
+		return api.Text(200, r.Query.Get("a+b")), nil
+	}}, api.RouterOptions{SecretOK: func(string) bool { return true }, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.HTTPMethod = "GET"
+	if resp, _ := apigw.ProxyHandler(ext)(context.Background(), ev); resp.Body != "c d" {
+		t.Fatalf("query: %+v", resp)
 	}
 }

@@ -34,12 +34,12 @@ type env struct {
 	machine       *localgw.Gateway
 	machineURL    string
 	machineAccess *devstack.LogBuffer
-	st    *store.Store
-	cfg   *config.Config
-	svc   *account.Service
-	vars  map[string]string
-	logs  *devstack.LogBuffer
-	admin creds
+	st            *store.Store
+	cfg           *config.Config
+	svc           *account.Service
+	vars          map[string]string
+	logs          *devstack.LogBuffer
+	admin         creds
 }
 
 type creds struct {

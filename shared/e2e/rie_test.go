@@ -138,6 +138,8 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 			{event: "proxy-accounts-me-apikey.json", edit: route("GET", "/api/statistics/counts"), check: proxy("counts without a period", 422, "from")},
 			// The machine API: no authorizer, the function checks the key.
 			{event: "machine-stats-call.json", check: proxy("machine API call", 200, "1")},
+			// The same call's device through the optional load balancer.
+			{event: "alb-stats-device.json", check: proxy("load balancer device PATCH", 201, `"rang_at":"2026-11-30T23:16:34.000000Z"`)},
 		}},
 		// alice01 exists (the accounts run): her REGISTER's answer, then
 		// its replay.
