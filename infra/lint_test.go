@@ -25,6 +25,8 @@ func TestCfnLint(t *testing.T) {
 		{"dev", nil},
 		{"prod", map[string]any{CtxStage: "prod", CtxProduction: true, CtxAlarmEmail: "ops@example.org",
 			CtxAccessLogs: true, CtxConfig: writeConfig(t, prodConfig)}},
+		// The machine API's custom domain and the statistics load balancer.
+		{"machine", machineOptions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

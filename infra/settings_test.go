@@ -22,6 +22,9 @@ func TestSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if m := s.Machine; !m.AccessLogs || m.LoadBalancer || m.DomainName != "" || m.ThrottleRate != DefaultMachineThrottleRate {
+		t.Errorf("machine API defaults %+v: access logs on, no load balancer, no domain", m)
+	}
 	if s.Stage != "dev" || s.Production || s.AccessLogs || s.AlarmEmail != "" || s.LogRetentionDays != 30 ||
 		s.RateLimitPerMinute != 600 || s.Schedule != "cron(0 3 * * ? *)" || len(s.Env) != 0 {
 		t.Errorf("defaults %+v", s)
@@ -80,6 +83,11 @@ func TestSettingsErrors(t *testing.T) {
 		{"invalid PEM", map[string]any{}, map[string]any{"JWT_RSA_PUBLIC_KEY_PEM": "nope"}, "JWT_RSA_PUBLIC_KEY_PEM"},
 		{"WAF minimum", map[string]any{}, map[string]any{"FLEXIAPI_RATE_LIMIT_PER_MINUTE": 5}, "at least 10"},
 		{"missing file", map[string]any{"config": "/nonexistent/flexiapi.json"}, nil, "configuration file"},
+		{"machine domain without certificate", map[string]any{CtxMachineDomain: "api.example.org"}, nil, "go together"},
+		{"load balancer without certificate", map[string]any{CtxStatsLoadBalancer: true}, nil, "needs " + CtxStatsLoadBalancerCertificate},
+		{"certificate not an ARN", map[string]any{CtxMachineDomain: "api.example.org", CtxMachineCertificate: "my-cert"}, nil, "not an ARN"},
+		{"machine throttle", map[string]any{CtxMachineThrottleRate: 0}, nil, CtxMachineThrottleRate},
+		{"clear Flexisip secret", map[string]any{}, map[string]any{"FLEXISIP_AUTH_SECRET": "Zq3M7xT1vB9nK4sW8eR2yU6iO0pA5dFg"}, "FLEXISIP_AUTH_SECRET is a secret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadWith(t, tc.ctx, tc.vars)

@@ -463,6 +463,9 @@ func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
 	// method: a function's resource policy has a 20 KB limit).
 	integrations := map[string]awsapigateway.Integration{}
 	for _, g := range api.Groups {
+		if len(api.Routes.On(api.REST).Group(g)) == 0 {
+			continue // a machine-only function (extauth)
+		}
 		fn := st.Functions[g]
 		integrations[g] = awsapigateway.NewIntegration(&awsapigateway.IntegrationProps{
 			Type:                  awsapigateway.IntegrationType_AWS_PROXY,

@@ -163,11 +163,13 @@ func TestMethodsFromRouteTable(t *testing.T) {
 	t.Logf("%d routes, %d gateway resources, %d methods", len(deployed.Routes()), len(deployed.Resources()), len(got))
 }
 
-// TestInvokePermissions: one permission per integrated function (not one
-// per method), for this API only; the authorizer's for its authorizer.
+// TestInvokePermissions: one permission per integrated function and API
+// (not one per method or route), for that API only; the authorizer's for
+// its authorizer.
 func TestInvokePermissions(t *testing.T) {
 	b := devStack(t)
 	apiID := b.idOf(b.stack.API.Node().DefaultChild().(awscdk.CfnElement))
+	machineID := b.idOf(b.stack.MachineAPI.Node().DefaultChild().(awscdk.CfnElement))
 	authz := b.idOf(b.stack.Authorizer.Node().DefaultChild().(awscdk.CfnElement))
 	count := map[string]int{}
 	for id, p := range b.json.OfType("AWS::Lambda::Permission") {
@@ -176,8 +178,8 @@ func TestInvokePermissions(t *testing.T) {
 			t.Fatalf("permission %s: function %v", id, p.Properties["FunctionName"])
 		}
 		count[fn[0]+" "+fmt.Sprint(p.Properties["Principal"])]++
-		if p.Properties["Principal"] == "apigateway.amazonaws.com" && !refersTo(p.Properties["SourceArn"], apiID) {
-			t.Errorf("permission %s: source %v is not this API", id, p.Properties["SourceArn"])
+		if p.Properties["Principal"] == "apigateway.amazonaws.com" && !refersTo(p.Properties["SourceArn"], apiID) && !refersTo(p.Properties["SourceArn"], machineID) {
+			t.Errorf("permission %s: source %v is not one of the stack's APIs", id, p.Properties["SourceArn"])
 		}
 		if fn[0] == b.fnID(Authorizer) && !refersTo(p.Properties["SourceArn"], authz) {
 			t.Errorf("authorizer permission %s: source %v is not the authorizer", id, p.Properties["SourceArn"])
@@ -185,7 +187,14 @@ func TestInvokePermissions(t *testing.T) {
 	}
 	want := map[string]int{}
 	for _, g := range api.Groups {
-		want[b.fnID(g)+" apigateway.amazonaws.com"] = 1
+		// The REST API integrates a function with a route there (even a
+		// gated-off one: messages), the machine API one with a machine row.
+		if len(api.Routes.On(api.REST).Group(g)) > 0 {
+			want[b.fnID(g)+" apigateway.amazonaws.com"]++
+		}
+		if len(MachineRoutes().Group(g)) > 0 {
+			want[b.fnID(g)+" apigateway.amazonaws.com"]++
+		}
 	}
 	want[b.fnID(Authorizer)+" apigateway.amazonaws.com"] = 1
 	want[b.fnID(Maintenance)+" events.amazonaws.com"] = 1
@@ -527,8 +536,10 @@ func TestIAM(t *testing.T) {
 	for _, a := range []string{"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "BatchWriteItem"} {
 		want[api.GroupResources]["dynamodb:"+a+" table"] = true
 	}
-	want[api.GroupStatistics] = map[string]bool{"dynamodb:PutItem table": true, "dynamodb:UpdateItem table": true, "dynamodb:Query GSI5": true}
+	// The statistics function checks the API key on the machine API.
+	want[api.GroupStatistics] = map[string]bool{"dynamodb:GetItem table": true, "dynamodb:PutItem table": true, "dynamodb:UpdateItem table": true, "dynamodb:Query GSI5": true}
 	want[api.GroupMessages] = map[string]bool{} // SIP only, no table
+	want[api.GroupExtAuth] = map[string]bool{"dynamodb:GetItem table": true, "dynamodb:PutItem table": true}
 
 	for _, prog := range Programs() {
 		got := map[string]bool{}
@@ -748,7 +759,10 @@ func TestAlarms(t *testing.T) {
 			}
 			// The authorizer's "Unauthorized" answers are Lambda Errors: its
 			// alarm counts its failure log lines instead.
-			want := map[string]bool{"AWS/ApiGateway 5XXError": true, "FlexiAPI/" + b.stack.Settings.Stage + " AuthorizerFailures": true}
+			want := map[string]bool{"AWS/ApiGateway 5XXError": true, "FlexiAPI/" + b.stack.Settings.Stage + " AuthorizerFailures": true,
+				// The machine API's 5xx and latency; its 4xx rate is metric
+				// math (no namespace of its own): TestMachineAlarms.
+				"AWS/ApiGateway 5xx": true, "AWS/ApiGateway Latency": true, "<nil> <nil>": true}
 			for _, prog := range Programs() {
 				if prog != Authorizer {
 					want["AWS/Lambda Errors "+b.fnID(prog)] = true
