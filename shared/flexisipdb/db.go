@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +28,9 @@ type DB struct {
 	db *sql.DB
 	// where names the server without its credentials, for messages.
 	where string
+
+	mu     sync.Mutex
+	schema bool // EnsureSchema has succeeded
 }
 
 // Settings of every connection: strict mode (a value too wide is an
@@ -136,8 +140,29 @@ func (d *DB) Ping(ctx context.Context) error {
 }
 
 // EnsureSchema creates the three tables where they are missing and adds
-// `phone` to a FlexiAPI `accounts` table that lacks it. Idempotent.
+// `phone` to a FlexiAPI `accounts` table that lacks it. Idempotent; Apply
+// and Read run it once per DB first.
 func (d *DB) EnsureSchema(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.ensureSchema(ctx); err != nil {
+		return err
+	}
+	d.schema = true
+	return nil
+}
+
+func (d *DB) schemaOnce(ctx context.Context) error {
+	d.mu.Lock()
+	done := d.schema
+	d.mu.Unlock()
+	if done {
+		return nil
+	}
+	return d.EnsureSchema(ctx)
+}
+
+func (d *DB) ensureSchema(ctx context.Context) error {
 	for _, stmt := range createTables {
 		if _, err := d.db.ExecContext(ctx, stmt); err != nil {
 			return d.fail("create the tables", err)

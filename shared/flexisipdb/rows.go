@@ -16,6 +16,9 @@ const datetime = "2006-01-02 15:04:05"
 // Apply writes one account's rows in one transaction (see flexisip.Target):
 // upserts and deletes by key, so a redelivered change is harmless.
 func (d *DB) Apply(ctx context.Context, id int64, p *flexisip.Projection) ([]int64, error) {
+	if err := d.schemaOnce(ctx); err != nil {
+		return nil, err
+	}
 	var evicted []int64
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
@@ -163,6 +166,9 @@ func placeholders(n int) string {
 // Read returns the rows held for the accounts after < id <= through
 // (through 0: no upper bound), as projections.
 func (d *DB) Read(ctx context.Context, after, through int64) (map[int64]*flexisip.Projection, error) {
+	if err := d.schemaOnce(ctx); err != nil {
+		return nil, err
+	}
 	out, err := d.read(ctx, after, through)
 	if err != nil {
 		return nil, d.fail("read the accounts", err)
