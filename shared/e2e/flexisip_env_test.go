@@ -43,7 +43,12 @@ type projEnv struct {
 
 func newProjectionEnv(t *testing.T, vars map[string]string, settings localesm.Settings) *projEnv {
 	t.Helper()
-	dsn := testenv.SQLDatabase(t)
+	return newProjectionEnvOn(t, testenv.SQLDatabase(t), vars, settings)
+}
+
+// newProjectionEnvOn is newProjectionEnv on a given database.
+func newProjectionEnvOn(t *testing.T, dsn string, vars map[string]string, settings localesm.Settings) *projEnv {
+	t.Helper()
 	e := newEnv(t, vars)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
