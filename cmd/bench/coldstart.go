@@ -181,7 +181,8 @@ func coldTargets(local map[string]string, user creds) ([]coldTarget, []string) {
 			body:  proxyEvent("POST", "/api/messages", "/api/messages", "cold-messages", map[string]string{"X-Api-Key": user.Key}, adminContext(principal)),
 			check: wantStatus(422),
 			env:   []string{"SIP_PROXY=sip:127.0.0.1:9;transport=tcp", "SIP_SENDER_URI=sip:bench@sip.example.org"}},
-		hello: {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
+		hello:                 {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
+		devstack.FlexisipSync: flexisipColdTarget(), // flexisip.go
 	}
 	var out []coldTarget
 	var unknown []string

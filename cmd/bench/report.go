@@ -224,6 +224,7 @@ func renderReport(r *report) string {
 	renderCapacity(&b, r)
 	renderCost(&b, r)
 	renderIngest(&b, r.ingest, r.mem)
+	renderFlexisip(&b, r.flexisip)
 	renderGoBench(&b, r)
 	return b.String()
 }
