@@ -239,13 +239,3 @@ func (s *Store) accountsByIDsConsistent(ctx context.Context, ids []int64) ([]*ac
 	}
 	return out, nil
 }
-
-// StreamARN is the table's current stream (the local event source mapping
-// reads it); "" when the table has none.
-func (s *Store) StreamARN(ctx context.Context) (string, error) {
-	out, err := s.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
-	if err != nil {
-		return "", fmt.Errorf("describe table %s: %w", s.table, err)
-	}
-	return aws.ToString(out.Table.LatestStreamArn), nil
-}

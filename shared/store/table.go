@@ -119,3 +119,13 @@ func ensureStream(ctx context.Context, db *dynamodb.Client, name string) error {
 	w := dynamodb.NewTableExistsWaiter(db, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
 	return w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute)
 }
+
+// StreamARN is the table's current stream (the local event source mapping
+// of make run and the tests reads it); "" when the table has none.
+func (s *Store) StreamARN(ctx context.Context) (string, error) {
+	out, err := s.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+	if err != nil {
+		return "", fmt.Errorf("describe table %s: %w", s.table, err)
+	}
+	return aws.ToString(out.Table.LatestStreamArn), nil
+}
