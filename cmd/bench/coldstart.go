@@ -327,7 +327,7 @@ var initTraceRE = regexp.MustCompile(`init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock
 // runtime's start and main's own set-up before lambda.Start).
 func traceInits(ctx context.Context, t coldTarget, env []string) initTrace {
 	var out devstack.LogBuffer
-	f := &localgw.Function{Name: t.name, Path: t.path, Env: append(append([]string(nil), env...), "GODEBUG=inittrace=1"),
+	f := &localgw.Function{Name: t.name, Path: t.path, Env: append(append(append([]string(nil), env...), t.env...), "GODEBUG=inittrace=1"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Output: &out, MaxInstances: 1, Timeout: 30 * time.Second}
 	_, _, err := f.Invoke(ctx, t.body)
 	f.Close()
