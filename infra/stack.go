@@ -278,9 +278,9 @@ func newTable(stack awscdk.Stack, s *Settings, retain awscdk.RemovalPolicy) awsd
 		},
 		TimeToLiveAttribute: jsii.String(schema.TTLAttribute),
 		// The projection for Flexisip reads it; unread, it costs nothing.
-		Stream: awsdynamodb.StreamViewType(schema.StreamViewType),
-		DeletionProtection:  jsii.Bool(s.Production),
-		RemovalPolicy:       retain,
+		Stream:             awsdynamodb.StreamViewType(schema.StreamViewType),
+		DeletionProtection: jsii.Bool(s.Production),
+		RemovalPolicy:      retain,
 	})
 	for _, ix := range schema.Indexes {
 		props := &awsdynamodb.GlobalSecondaryIndexProps{
