@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/flexisipdb"
 	"github.com/flexiapi-serverless/flexiapi/shared/localesm"
 )
 
@@ -129,7 +130,11 @@ func TestFlexisipProjection(t *testing.T) {
 		p.expectPasswords("renamed", nil)
 	})
 
-	if logs := p.logs.String(); strings.Contains(logs, p.dsn) || strings.Contains(logs, "fourth-pass") {
-		t.Fatal("a log line shows the database URL or a password")
+	cfg, _ := flexisipdb.ParseDSN(p.dsn)
+	logs := p.logs.String()
+	for _, secret := range []string{p.dsn, cfg.Passwd, "first-pass", "fourth-pass", ha1("SHA-256", "renamed", realm, "fourth-pass")} {
+		if strings.Contains(logs, secret) {
+			t.Fatal("a log line shows the database URL, its password, a password or a hash")
+		}
 	}
 }

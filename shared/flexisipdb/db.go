@@ -141,7 +141,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // EnsureSchema creates the three tables where they are missing and adds
 // `phone` to a FlexiAPI `accounts` table that lacks it. Idempotent; Apply
-// and Read run it once per DB first.
+// runs it once per DB first.
 func (d *DB) EnsureSchema(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()

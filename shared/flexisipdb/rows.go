@@ -165,10 +165,8 @@ func placeholders(n int) string {
 
 // Read returns the rows held for the accounts after < id <= through
 // (through 0: no upper bound), as projections.
+// It writes nothing, not even missing tables: a dry run stays one.
 func (d *DB) Read(ctx context.Context, after, through int64) (map[int64]*flexisip.Projection, error) {
-	if err := d.schemaOnce(ctx); err != nil {
-		return nil, err
-	}
 	out, err := d.read(ctx, after, through)
 	if err != nil {
 		return nil, d.fail("read the accounts", err)
