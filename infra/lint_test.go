@@ -27,6 +27,7 @@ func TestCfnLint(t *testing.T) {
 			CtxAccessLogs: true, CtxConfig: writeConfig(t, prodConfig)}},
 		// The machine API's custom domain and the statistics load balancer.
 		{"machine", machineOptions},
+		{"flexisip", flexisipContext},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

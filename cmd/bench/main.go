@@ -153,6 +153,7 @@ type report struct {
 	notes       []string
 	stackStart  time.Duration
 	ingest      *ingestResult
+	flexisip    *flexisipResult
 }
 
 func execute(ctx context.Context, opts options) error {
@@ -285,6 +286,11 @@ func execute(ctx context.Context, opts options) error {
 	rep.ingest = runIngest(ctx, client, f.admin.Key, sink, opts.ingestCalls)
 	if rep.ingest.err != nil {
 		rep.notes = append(rep.notes, "statistics ingestion: "+rep.ingest.err.Error())
+	}
+	progress("projection for Flexisip: lag and invocations")
+	rep.flexisip = runFlexisip(ctx, st.stack, dep, bins.local[devstack.FlexisipSync], client, f.admin.Key, max(opts.ingestCalls, 20)*2, opts.requests/5, opts.workers)
+	if rep.flexisip.err != nil {
+		rep.notes = append(rep.notes, "projection for Flexisip: "+rep.flexisip.err.Error())
 	}
 	if rep.calib, err = calibrateDynamoDBLocal(ctx, dep.st.Client()); err != nil {
 		rep.notes = append(rep.notes, err.Error())

@@ -216,6 +216,16 @@ func run() error {
 		return err
 	}
 	defer gw.Close()
+
+	// The projection for Flexisip: the table's stream feeds the
+	// flexisip-sync bootstrap, which writes into MariaDB (or the database
+	// FLEXISIP_SQL_DSN names).
+	sqlDSN, err := startFlexisipSync(ctx, st, stack, cfg, bins[devstack.FlexisipSync], log)
+	if err != nil {
+		return err
+	}
+	defer sqlDSN.close()
+
 	machine, err := devstack.NewMachineGateway(gw, devstack.MachineOptions{Logger: log, AccessLog: os.Stderr})
 	if err != nil {
 		return err
@@ -237,7 +247,7 @@ func run() error {
 		return ln, addr, nil
 	}
 	endpoints := map[string]string{"dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis,
-		"flexisip_sql": stack.MariaDB.URL}
+		"flexisip_sql": sqlDSN.dsn}
 	var addr string
 	for _, l := range []struct {
 		variable string
@@ -276,7 +286,9 @@ func run() error {
 	}
 	// flexiapi-admin, run next to make run, uses the same stack and
 	// settings as the functions (APP_KEY aside: it never answers Digest).
-	if err := writeJSON(filepath.Join(localDir, "functions.json"), cliEnv(fnEnv)); err != nil {
+	cli := cliEnv(fnEnv)
+	cli["FLEXISIP_SQL_DSN"] = sqlDSN.dsn // flexiapi-admin flexisip-sync -rebuild
+	if err := writeJSON(filepath.Join(localDir, "functions.json"), cli); err != nil {
 		return err
 	}
 	fmt.Printf("\nFlexiAPI Serverless is running at http://%s/api, its machine API (Flexisip) at %s (Ctrl-C stops everything)\n\n", addr, endpoints["machine"])

@@ -1,101 +1,84 @@
 package devstack
 
 import (
-	"crypto/tls"
-	"net"
-	"net/http"
-	"strings"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
 	"time"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/flexisip/mapping"
+	"github.com/flexiapi-serverless/flexiapi/shared/localesm"
+	"github.com/flexiapi-serverless/flexiapi/shared/localgw"
 )
 
-// What Flexisip sends, for the tests and `make bench`: the
-// ExternalAuthentication plugin's call and the statistics client's
-// transport, written from Flexisip's sources (docs/flexisip.md), not
-// from the server's code.
-
-// FlexisipAuthTemplate is the plugin's remote-auth-uri for this API
-// (docs/flexisip.md gives operators the same): base is the machine API's
-// URL up to /api, secret FLEXISIP_AUTH_SECRET.
-func FlexisipAuthTemplate(base, secret string) string {
-	return strings.TrimRight(base, "/") + "/api/flexisip/auth?secret=" + FlexisipEscape(secret) +
-		"&username={username}&realm={realm}&nonce={nonce}&uri={uri}&response={response}" +
-		"&cnonce={cnonce}&nc={nc}&qop={qop}&algorithm={algorithm}&method={method}&domain={domain}"
+// FlexisipSyncOptions wire the projection for Flexisip locally.
+type FlexisipSyncOptions struct {
+	// Bootstrap is the built flexisip-sync binary.
+	Bootstrap string
+	// Env is the function's configuration on top of AWSEnv():
+	// FLEXIAPI_TABLE, APP_SIP_DOMAIN, FLEXISIP_SQL_DSN.
+	Env []string
+	// StreamARN is the table's stream (store.StreamARN).
+	StreamARN string
+	// QueueName of the failure queue, created in moto when missing.
+	QueueName string
+	// Settings of the mapping; the zero value is the deployed one.
+	Settings localesm.Settings
+	Logger   *slog.Logger
+	Output   io.Writer
 }
 
-// FlexisipAuthURL fills a template as the plugin does: each {token} with
-// its value escaped as sofia-sip's url_escape(value, httpReserved) does,
-// and "null" (unescaped) for a parameter the Authorization header lacks.
-func FlexisipAuthURL(template string, tokens map[string]string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(template, '{')
-		j := strings.IndexByte(template[i+1:], '}')
-		if i < 0 || j < 0 {
-			b.WriteString(template)
-			return b.String()
-		}
-		b.WriteString(template[:i])
-		name := template[i+1 : i+1+j]
-		if v, ok := tokens[name]; ok && v != "" {
-			b.WriteString(FlexisipEscape(v))
-		} else {
-			b.WriteString("null")
-		}
-		template = template[i+2+j:]
-	}
+// FlexisipProjection is the running projection: the event source mapping, the
+// function it invokes and its failure queue.
+type FlexisipProjection struct {
+	*localesm.Mapping
+	Function *localgw.Function
+	SQS      *sqs.Client
+	QueueURL string
 }
 
-// FlexisipEscape percent-encodes everything but letters, digits and
-// "-_.~": httpReserved (!"#$%&'()*+,/:;<=>?@[\]^`{|}), spaces, controls
-// and non-ASCII bytes are all escaped, so "+" never reads as a space.
-func FlexisipEscape(s string) string {
-	const hexd = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.~", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexd[c>>4])
-		b.WriteByte(hexd[c&0xf])
-	}
-	return b.String()
+// Close stops the mapping and the function's processes.
+func (f *FlexisipProjection) Close() {
+	f.Mapping.Close()
+	f.Function.Close()
 }
 
-// FlexisipStatsClient speaks as Flexisip's statistics client does
-// (src/utils/transport/http/http2client.cc): HTTP/2 only, over TLS, ALPN
-// offering only "h2", no fallback, certificates not verified; with
-// sni=false no SNI either (Flexisip before 2.4.4 / 2.5.0; dialling an
-// IP address sends none anyway).
-func FlexisipStatsClient(sni bool) *http.Client {
-	var p http.Protocols
-	p.SetHTTP2(true)
-	tr := &http.Transport{
-		Protocols: &p,
-		TLSClientConfig: &tls.Config{
-			NextProtos:         []string{"h2"},
-			InsecureSkipVerify: true, //nolint:gosec // Flexisip does not verify either
-		},
-		DisableCompression: true, // Flexisip sends no accept-encoding
-		ForceAttemptHTTP2:  true,
-	}
-	if sni {
-		tr.TLSClientConfig.ServerName = "localhost"
-	}
-	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second}).DialContext
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
-}
+var queueNameRE = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 
-// FlexisipStatsHeaders are the headers Flexisip's statistics client sends
-// besides :authority (2.3.2+: content-length too, which the transport
-// writes): x-api-key, content-type and accept; no user-agent.
-func FlexisipStatsHeaders(apiKey string) http.Header {
-	return http.Header{
-		"X-Api-Key":    {apiKey},
-		"Content-Type": {"application/json"},
-		"Accept":       {"application/json"},
-		"User-Agent":   {""}, // none
+// StartFlexisipSync starts the flexisip-sync bootstrap behind a local event
+// source mapping on the table's stream, as the stack deploys it.
+func StartFlexisipSync(ctx context.Context, o FlexisipSyncOptions) (*FlexisipProjection, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
 	}
+	q := sqs.NewFromConfig(cfg)
+	name := queueNameRE.ReplaceAllString(o.QueueName, "-")
+	if name == "" {
+		name = mapping.Function + "-failures"
+	}
+	out, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: &name})
+	if err != nil {
+		return nil, fmt.Errorf("failure queue %s: %w", name, err)
+	}
+	fn := &localgw.Function{
+		Name: mapping.Function, Path: o.Bootstrap, Env: append(AWSEnv(), o.Env...),
+		Timeout: mapping.TimeoutSeconds * time.Second, MemoryMB: mapping.MemoryMB,
+		Logger: o.Logger, Output: o.Output,
+	}
+	m, err := localesm.Start(localesm.Options{
+		Settings: o.Settings, Function: fn, Streams: dynamodbstreams.NewFromConfig(cfg), StreamARN: o.StreamARN,
+		SQS: q, FailureQueueURL: *out.QueueUrl, Logger: o.Logger,
+	})
+	if err != nil {
+		fn.Close()
+		return nil, err
+	}
+	return &FlexisipProjection{Mapping: m, Function: fn, SQS: q, QueueURL: *out.QueueUrl}, nil
 }
