@@ -74,6 +74,7 @@ var accessLevels = []struct {
 	{"Public", "public", "publicly accessible"},
 	{"User", "user", "the endpoint can only be accessed by an authenticated user"},
 	{"Admin", "admin", "the endpoint can only be accessed by an authenticated admin user"},
+	{"Secret", "secret", "machine API only: the endpoint can only be accessed with the shared secret Flexisip is configured with, in the `secret` query parameter"},
 }
 
 // span is a piece of inline text: plain, code, or a link.

@@ -26,6 +26,9 @@ type Info struct {
 	// ServerURL is the base URL clients use (scheme, host, stage prefix),
 	// without the /api prefix of the paths. Omitted when empty.
 	ServerURL string
+	// MachineServerURL is the machine API's base URL (Flexisip's
+	// traffic); when empty, a server variable stands for it.
+	MachineServerURL string
 	// GateOn tells which gates this deployment opens; the page then marks
 	// the routes of closed gates as disabled. Nil: gates are only described.
 	GateOn func(api.Gate) bool
@@ -68,24 +71,29 @@ var shapes = map[string]shape{
 	"vcard":                      {desc: "vCard 4.0 cards (RFC 6350).", media: "text/vcard", schema: obj{{"type", "string"}}},
 	"png":                        {desc: "A PNG image.", media: "image/png", schema: obj{{"type", "string"}, {"contentMediaType", "image/png"}}},
 	"OpenAPI":                    {desc: "This OpenAPI 3.1 document.", media: mediaJSON, schema: obj{{"type", "object"}, {"description", "An OpenAPI 3.1 document."}}},
-	"StatisticsMessageDevice":    {desc: "The recipient device row.", media: mediaJSON, component: "StatisticsMessageDevice"},
-	"StatisticsCallDevice":       {desc: "The callee device row.", media: mediaJSON, component: "StatisticsCallDevice"},
-	"StatisticsCall":             {desc: "The call.", media: mediaJSON, component: "StatisticsCall"},
-	"StatisticsCounts":           {desc: "The counts per bucket.", media: mediaJSON, component: "StatisticsCounts"},
-	"csv":                        {desc: "A page of CSV (header row first).", media: "text/csv", schema: obj{{"type", "string"}}},
-	"Contacts":                   {desc: "The contacts, ascending id.", media: mediaJSON, schema: arrayOf("Contact")},
-	"Contact":                    {desc: "The contact.", media: mediaJSON, component: "Contact"},
-	"Accounts":                   {desc: "The accounts, ascending id.", media: mediaJSON, schema: arrayOf("Account")},
-	"ContactsLists":              {desc: "The contacts lists, ascending id.", media: mediaJSON, schema: arrayOf("ContactsList")},
-	"ContactsList":               {desc: "The contacts list.", media: mediaJSON, component: "ContactsList"},
-	"AccountTypes":               {desc: "The account types, ascending id.", media: mediaJSON, schema: arrayOf("AccountType")},
-	"AccountType":                {desc: "The account type.", media: mediaJSON, component: "AccountType"},
-	"AccountActions":             {desc: "The account's actions, ascending id.", media: mediaJSON, schema: arrayOf("AccountAction")},
-	"AccountAction":              {desc: "The action.", media: mediaJSON, component: "AccountAction"},
-	"Dictionary":                 {desc: "The dictionary: string keys and values, in insertion order (`{}` when empty).", media: mediaJSON, schema: obj{{"type", "object"}, {"additionalProperties", obj{{"type", "string"}}}}},
-	"DictionaryValue":            {desc: "The entry's value.", media: mediaJSON, component: "DictionaryValue"},
-	"Devices":                    {desc: "The devices, keyed by uuid.", media: mediaJSON, component: "Devices"},
-	"emptyArray":                 {desc: "An empty JSON array, `[]`.", media: mediaJSON, schema: obj{{"type", "array"}, {"maxItems", 0}}},
+	"Accepted":                   {desc: "Accepted; nothing is stored.", media: mediaJSON, component: "Accepted"},
+	"ExternalAuth": {desc: "Always HTTP 200 for a call with the right secret: the answer to Flexisip's ExternalAuthentication plugin, " +
+		"`Key: value` lines each ended by a line feed: `Status` (200, 401 or 403) first, then `Phrase`, `Reason` (RFC 3326) and `P-Asserted-Identity` when they apply; never an empty value.",
+		media: "text/plain", schema: obj{{"type", "string"}, {"examples", []any{"Status: 200\nP-Asserted-Identity: \"Alice\" <sip:alice@sip.example.org>\n",
+			"Status: 401\n", "Status: 403\nPhrase: Account blocked\nReason: SIP;cause=403;text=\"Account blocked\"\n"}}}},
+	"StatisticsMessageDevice": {desc: "The recipient device row.", media: mediaJSON, component: "StatisticsMessageDevice"},
+	"StatisticsCallDevice":    {desc: "The callee device row.", media: mediaJSON, component: "StatisticsCallDevice"},
+	"StatisticsCall":          {desc: "The call.", media: mediaJSON, component: "StatisticsCall"},
+	"StatisticsCounts":        {desc: "The counts per bucket.", media: mediaJSON, component: "StatisticsCounts"},
+	"csv":                     {desc: "A page of CSV (header row first).", media: "text/csv", schema: obj{{"type", "string"}}},
+	"Contacts":                {desc: "The contacts, ascending id.", media: mediaJSON, schema: arrayOf("Contact")},
+	"Contact":                 {desc: "The contact.", media: mediaJSON, component: "Contact"},
+	"Accounts":                {desc: "The accounts, ascending id.", media: mediaJSON, schema: arrayOf("Account")},
+	"ContactsLists":           {desc: "The contacts lists, ascending id.", media: mediaJSON, schema: arrayOf("ContactsList")},
+	"ContactsList":            {desc: "The contacts list.", media: mediaJSON, component: "ContactsList"},
+	"AccountTypes":            {desc: "The account types, ascending id.", media: mediaJSON, schema: arrayOf("AccountType")},
+	"AccountType":             {desc: "The account type.", media: mediaJSON, component: "AccountType"},
+	"AccountActions":          {desc: "The account's actions, ascending id.", media: mediaJSON, schema: arrayOf("AccountAction")},
+	"AccountAction":           {desc: "The action.", media: mediaJSON, component: "AccountAction"},
+	"Dictionary":              {desc: "The dictionary: string keys and values, in insertion order (`{}` when empty).", media: mediaJSON, schema: obj{{"type", "object"}, {"additionalProperties", obj{{"type", "string"}}}}},
+	"DictionaryValue":         {desc: "The entry's value.", media: mediaJSON, component: "DictionaryValue"},
+	"Devices":                 {desc: "The devices, keyed by uuid.", media: mediaJSON, component: "Devices"},
+	"emptyArray":              {desc: "An empty JSON array, `[]`.", media: mediaJSON, schema: obj{{"type", "array"}, {"maxItems", 0}}},
 }
 
 // ResponseShapes lists the Route.Response names the documentation knows.
@@ -125,6 +133,8 @@ const (
 	SchemeAPIKeyHeader = "apiKeyHeader"
 	SchemeAPIKeyCookie = "apiKeyCookie"
 	SchemeBearerJWT    = "bearerJWT"
+	// SchemeSecret is the machine API's Secret routes' credential.
+	SchemeSecret = "flexisipSecret"
 )
 
 // SecuritySchemes are the schemes any protected route accepts.
@@ -145,15 +155,28 @@ func securitySchemes() obj {
 		{SchemeBearerJWT, obj{{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}, {"description",
 			"A JWT signed with RS256, RS384 or RS512 by the key configured in `JWT_RSA_PUBLIC_KEY_PEM` (JWT is off without it), not expired, " +
 				"whose `email` claim is an account's email. A rejected token is a 403 (malformed: 422), without fallback."}}},
+		{SchemeSecret, obj{{"type", "apiKey"}, {"in", "query"}, {"name", api.SecretParam}, {"description",
+			"`FLEXISIP_AUTH_SECRET` (or, during a rotation, `FLEXISIP_AUTH_SECRET_PREVIOUS`), in the URI Flexisip's ExternalAuthentication plugin is configured with: " +
+				"the only credential it can send. Wrong or missing: HTTP 403 `Forbidden`."}}},
 	}
 }
 
+// machineOnly reports whether only the machine API serves a route.
+func machineOnly(r api.Route) bool { return r.On(api.Machine) && !r.On(api.REST) }
+
 func securityRequirement(r api.Route) []any {
-	if !r.Access.Protected() {
+	schemes := SecuritySchemes
+	switch {
+	case r.Access == api.Secret:
+		schemes = []string{SchemeSecret}
+	case !r.Access.Protected():
 		return []any{}
+	case machineOnly(r):
+		// No authorizer there: the function checks the API key only.
+		schemes = []string{SchemeAPIKeyHeader, SchemeAPIKeyCookie}
 	}
-	out := make([]any, len(SecuritySchemes))
-	for i, s := range SecuritySchemes {
+	out := make([]any, len(schemes))
+	for i, s := range schemes {
 		out[i] = obj{{s, []any{}}}
 	}
 	return out
@@ -183,7 +206,17 @@ func routeErrors(r api.Route) []errorAnswer {
 	if r.Body != "" {
 		add(400, "The body is not valid JSON, or not a JSON object.")
 	}
-	if r.Access.Protected() {
+	if r.Access == api.Secret {
+		add(403, "`Forbidden`: a wrong or missing `secret`; the caller must fail closed.")
+	}
+	if r.Access.Protected() && r.On(api.Machine) {
+		add(401, "Machine API: `Unauthenticated request` without an API key, `Invalid API Key` for an unknown or expired one (no challenge).")
+		add(403, "Machine API: `Account blocked`, or `Unauthorized area` for a non-admin's key.")
+	}
+	if r.On(api.Machine) {
+		add(503, "`Service Unavailable`: a dependency (the table) did not answer in time; nothing is stored.")
+	}
+	if r.Access.Protected() && r.On(api.REST) {
 		add(401, "Not authenticated: a DIGEST challenge (one `WWW-Authenticate` header; `Unauthenticated request`, `Nonce invalid`, "+
 			"`Nonce replayed`, `Nonce expired` with `stale=true`, `Wrong algorithm`, `Unauthorized`), or `Invalid API Key` (no challenge).").challenge = true
 		add(403, "`Account blocked`, or a rejected JWT (`Unsupported RSA signature`, `Invalid JWT token signature`, `Expired JWT token`, "+
@@ -203,7 +236,7 @@ func routeErrors(r api.Route) []errorAnswer {
 		add(415, "Unsupported `Content-Type`: send `application/json`.")
 		add(422, "The body does not pass validation.").validation = true
 	}
-	if r.Access.Protected() {
+	if r.Access.Protected() && r.On(api.REST) {
 		add(422, "Missing or malformed `From` header, invalid DIGEST parameters, or a malformed JWT.").validation = true
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Status < out[j].Status })
@@ -213,10 +246,11 @@ func routeErrors(r api.Route) []errorAnswer {
 // endpoint is a route with everything both outputs need.
 type endpoint struct {
 	api.Route
-	Anchor string
-	Body   *bodyInfo
-	Shape  shape
-	Errors []errorAnswer
+	OperationID string
+	Anchor      string
+	Body        *bodyInfo
+	Shape       shape
+	Errors      []errorAnswer
 }
 
 type tagGroup struct {
@@ -251,8 +285,16 @@ func build(t *api.Table, schemas api.Schemas, info Info) (*model, error) {
 	ops := map[string]string{}
 	anchors := map[string]bool{}
 	tags := map[string]*tagGroup{}
+	handlers := map[string]bool{}
 	for _, r := range t.Routes() {
-		e := &endpoint{Route: r, Errors: routeErrors(r)}
+		e := &endpoint{Route: r, Errors: routeErrors(r), OperationID: r.Handler}
+		if handlers[r.Handler] {
+			// One handler behind several routes (Flexisip's prefix, the
+			// conference events): the first route has its name, the
+			// others an id derived from their own.
+			e.OperationID = r.Handler + "_" + strings.ToLower(r.Method) + "_" + slug(strings.ReplaceAll(strings.TrimPrefix(r.Path, "/api/"), "/", " "))
+		}
+		handlers[r.Handler] = true
 		sh, ok := shapes[r.Response]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("route %s: unknown response shape %q (known: %s)", r.ID(), r.Response, strings.Join(ResponseShapes(), ", ")))
@@ -261,10 +303,10 @@ func build(t *api.Table, schemas api.Schemas, info Info) (*model, error) {
 		if r.Status < 100 || r.Status > 599 {
 			problems = append(problems, fmt.Sprintf("route %s: no success status", r.ID()))
 		}
-		if prev, dup := ops[r.Handler]; dup {
-			problems = append(problems, fmt.Sprintf("route %s: operationId %s already used by %s", r.ID(), r.Handler, prev))
+		if prev, dup := ops[e.OperationID]; dup {
+			problems = append(problems, fmt.Sprintf("route %s: operationId %s already used by %s", r.ID(), e.OperationID, prev))
 		}
-		ops[r.Handler] = r.ID()
+		ops[e.OperationID] = r.ID()
 		if r.Body != "" {
 			bi, ok := m.bodies[r.Body]
 			if !ok {
@@ -415,7 +457,10 @@ func (m *model) operation(e *endpoint) obj {
 	if desc != "" {
 		op.set("description", desc)
 	}
-	op.set("operationId", e.Handler)
+	op.set("operationId", e.OperationID)
+	if servers := m.servers(e.Route); servers != nil {
+		op.set("servers", servers)
+	}
 	if e.Deprecated {
 		op.set("deprecated", true)
 	}
@@ -455,10 +500,42 @@ func (m *model) operation(e *endpoint) obj {
 	op.set("responses", m.responses(e))
 	op.set("security", securityRequirement(e.Route))
 	op.set("x-access", string(e.Access))
+	apis := make([]any, 0, 2)
+	for _, a := range api.APIs {
+		if e.On(a) {
+			apis = append(apis, string(a))
+		}
+	}
+	op.set("x-apis", apis)
 	if e.Gate != "" {
 		op.set("x-gate", gateVar(e.Gate))
 	}
 	return op
+}
+
+// servers says which hosts serve a route: nil for the REST API alone
+// (the document's servers), else the machine API's, after the REST API's
+// when both serve it.
+func (m *model) servers(r api.Route) []any {
+	if !r.On(api.Machine) {
+		return nil
+	}
+	var out []any
+	if r.On(api.REST) {
+		rest := obj{{"description", "The REST API."}}
+		if m.info.ServerURL != "" {
+			rest = append(obj{{"url", m.info.ServerURL}}, rest...)
+		} else {
+			rest = append(obj{{"url", "/"}}, rest...)
+		}
+		out = append(out, rest)
+	}
+	machine := obj{{"url", "{machineApi}"}, {"description", "The machine API (Flexisip's traffic: the API key is checked by the function, no Digest, no JWT)."},
+		{"variables", obj{{"machineApi", obj{{"default", "https://machine-api.example.org"}, {"description", "The machine API's base URL (the stack's MachineApiUrl output, or its custom domain)."}}}}}}
+	if m.info.MachineServerURL != "" {
+		machine = obj{{"url", m.info.MachineServerURL}, {"description", machine[1].v}}
+	}
+	return append(out, machine)
 }
 
 func (e *endpoint) tagName() string {

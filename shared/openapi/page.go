@@ -54,6 +54,9 @@ type pageEndpoint struct {
 	Access, AccessClass  string
 	Deprecated, Disabled bool
 	Addition             bool
+	// Hosts says which API serves the route when it is not the REST API
+	// alone: "machine API", "REST and machine APIs".
+	Hosts string
 	Unsecure             bool
 	Gate                 string
 	GateWhen             template.HTML // the gate's condition
@@ -179,11 +182,22 @@ func (m *model) pageData() pageData {
 	return d
 }
 
+// hostsOf names the APIs of a route that the machine API serves.
+func hostsOf(r api.Route) string {
+	switch {
+	case !r.On(api.Machine):
+		return ""
+	case r.On(api.REST):
+		return "REST and machine APIs"
+	}
+	return "machine API only"
+}
+
 func (m *model) pageEndpoint(e *endpoint) pageEndpoint {
 	pe := pageEndpoint{
 		Anchor: e.Anchor, Method: e.Method, Path: e.Path,
 		Access: accessName(e.Access), AccessClass: string(e.Access),
-		Deprecated: e.Deprecated, Addition: e.Addition,
+		Deprecated: e.Deprecated, Addition: e.Addition, Hosts: hostsOf(e.Route),
 		Summary: m.inline(e.Summary), Description: m.inline(e.Description),
 		Status: e.Status, ResponseDesc: m.inline(e.Shape.desc), ResponseMedia: e.Shape.media,
 	}

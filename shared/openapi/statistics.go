@@ -3,6 +3,8 @@ package openapi
 // The statistics answers (shared/statsapi renders them).
 
 func statisticsSchemas(m map[string]obj) {
+	m["Accepted"] = object("Flexisip's conference events are accepted and not stored (machine API).",
+		prop{"message", typed("string", "`Conference events are not stored.`")})
 	optTS := func(desc string) obj { return with(orNull("string", desc), kv{"format", "date-time"}) }
 	m["StatisticsMessageDevice"] = object("A recipient device of a message (201: inserted; 200: updated, keys in another order).",
 		prop{"id", typed("integer", "A stable number derived from the message, recipient and device.")},
