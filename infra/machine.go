@@ -99,9 +99,14 @@ func (st *FlexiAPIStack) newMachineAPI(retain awscdk.RemovalPolicy) {
 	if m.AccessLogs {
 		// HTTP APIs write access logs through their service-linked role:
 		// no account-level CloudWatch role as for the REST API.
+		// The Infrequent Access class halves the ingestion price; it has
+		// no metric filters nor live tail, which this log needs neither
+		// (the alarms read API Gateway's own metrics; Logs Insights
+		// queries it).
 		lg := awslogs.NewLogGroup(st.Stack, jsii.String("MachineAccessLogs"), &awslogs.LogGroupProps{
 			Retention:     retentionDays[s.LogRetentionDays],
 			RemovalPolicy: retain,
+			LogGroupClass: awslogs.LogGroupClass_INFREQUENT_ACCESS,
 		})
 		stage.Node().DefaultChild().(awsapigatewayv2.CfnStage).AddPropertyOverride(jsii.String("AccessLogSettings"), map[string]any{
 			"DestinationArn": lg.LogGroupArn(),

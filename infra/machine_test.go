@@ -118,8 +118,8 @@ func TestMachineStage(t *testing.T) {
 					}
 				}
 				lg := refs(al["DestinationArn"])
-				if len(lg) != 1 || b.json.Resources[lg[0]].Type != "AWS::Logs::LogGroup" {
-					t.Errorf("access log destination %v", al["DestinationArn"])
+				if len(lg) != 1 || b.json.Resources[lg[0]].Type != "AWS::Logs::LogGroup" || b.json.Resources[lg[0]].Properties["LogGroupClass"] != "INFREQUENT_ACCESS" {
+					t.Errorf("access log destination %v: an Infrequent Access log group of the stack", al["DestinationArn"])
 				}
 			}
 			catch(t, "stage (assertions)", func() {

@@ -111,8 +111,11 @@ var DefaultSizing = map[string]Sizing{
 	// period runs one Query per day.
 	// resources: contacts lists and types fan out to their links on
 	// deletion and rename.
-	api.GroupResources:  {MemoryMB: 256, TimeoutSeconds: 28},
-	api.GroupStatistics: {MemoryMB: 256, TimeoutSeconds: 28},
+	api.GroupResources: {MemoryMB: 256, TimeoutSeconds: 28},
+	// statistics at 128 MB: Flexisip's events are its volume and each is
+	// one read (the key, on the machine API) and one write; Lambda bills
+	// GB-s, and the read-back's pages (at most 1000 rows) fit.
+	api.GroupStatistics: {MemoryMB: 128, TimeoutSeconds: 28},
 	// messages: one SIP MESSAGE, waited for at most SIP_MESSAGE_TIMEOUT
 	// (default 5 s); no table.
 	api.GroupMessages: {MemoryMB: 128, TimeoutSeconds: 10},

@@ -67,7 +67,11 @@ func (c *apiClient) do(ctx context.Context, method, path string, h map[string]st
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: b, id: resp.Header.Get("x-amzn-RequestId")}, nil
+	id := resp.Header.Get("x-amzn-RequestId")
+	if id == "" {
+		id = resp.Header.Get("Apigw-Requestid") // the machine API (an HTTP API)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: b, id: id}, nil
 }
 
 // want checks a status; the error names the request.
@@ -82,6 +86,9 @@ func want(r reply, status int, what string) error {
 func public(r reply) expect  { return expect{id: r.id, function: true} }
 func allowed(r reply) expect { return expect{id: r.id, authorizer: true, function: true} }
 func denied(r reply) expect  { return expect{id: r.id, authorizer: true} }
+
+// direct is a machine API request: no authorizer, the function's line.
+func direct(r reply) expect { return expect{id: r.id, function: true} }
 
 // The operations of the load phases.
 

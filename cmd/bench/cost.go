@@ -20,12 +20,16 @@ import (
 const (
 	priceSource       = "AWS public price pages, us-east-1, as of 2026-11; check before relying on them"
 	apiGatewayPerM    = 3.50         // REST API, per million requests (first 333 million a month)
+	httpAPIPerM       = 1.00         // HTTP API, per million requests of up to 512 KB (first 300 million a month)
 	lambdaPerM        = 0.20         // per million invocations
 	lambdaPerGBs      = 0.0000133334 // arm64, per GB-second
 	dynamoReadPerM    = 0.125        // on-demand, per million read request units (since November 2024)
 	dynamoWritePerM   = 0.625        // on-demand, per million write request units (since November 2024)
 	wafRequestPerM    = 0.60         // per million requests inspected by the web ACL
 	logsIngestionPerG = 0.50         // CloudWatch Logs ingestion, per GB (shown apart, not in the total)
+	// logsIAIngestionPerG is the Infrequent Access class's price, the
+	// machine API's access log group's (infra/machine.go).
+	logsIAIngestionPerG = 0.25
 )
 
 // memorySizes are the functions' memory in MB, and where they come from:
@@ -143,14 +147,19 @@ type costKind struct {
 	authzMS    float64 // mean billed ms per authorizer invocation
 	fnMS       float64 // mean billed ms per function invocation
 	rcu, wcu   float64 // per operation, authorizer and function together
-	logBytes   float64 // per operation
+	logBytes   float64 // per operation, the functions' lines
 	fromLoad   bool    // figures from the warm phase (else from the capacity phase)
+	// httpAPI: the machine API (the HTTP API's price, no WAF); its access
+	// log lines are part of the logs.
+	httpAPI        bool
+	accessLogBytes float64
 }
 
 type costLine struct {
 	kind                          costKind
 	gateway, lambdaReq, lambdaGBs float64
 	dynamo, waf, total, logs      float64
+	allIn                         float64 // total with the logs
 	authzGBs, fnGBs               float64
 	authzMem, fnMem               int
 }
@@ -158,14 +167,20 @@ type costLine struct {
 func price(k costKind, mem map[string]int) costLine {
 	l := costLine{kind: k, authzMem: mem[devstack.Authorizer], fnMem: mem[k.fn]}
 	l.gateway = k.gwRequests * apiGatewayPerM
+	if k.httpAPI {
+		l.gateway = k.gwRequests * httpAPIPerM
+	}
 	l.lambdaReq = (k.authzCalls + k.fnCalls) * lambdaPerM
 	// per million operations: invocations × seconds × GB × price × 1e6
 	l.authzGBs = k.authzCalls * k.authzMS / 1000 * float64(l.authzMem) / 1024
 	l.fnGBs = k.fnCalls * k.fnMS / 1000 * float64(l.fnMem) / 1024
 	l.lambdaGBs = (l.authzGBs + l.fnGBs) * lambdaPerGBs * 1e6
 	l.dynamo = k.rcu*dynamoReadPerM + k.wcu*dynamoWritePerM
-	l.waf = k.gwRequests * wafRequestPerM
+	if !k.httpAPI {
+		l.waf = k.gwRequests * wafRequestPerM
+	}
 	l.total = l.gateway + l.lambdaReq + l.lambdaGBs + l.dynamo + l.waf
-	l.logs = k.logBytes * 1e6 / 1e9 * logsIngestionPerG
+	l.logs = k.logBytes*1e6/1e9*logsIngestionPerG + k.accessLogBytes*1e6/1e9*logsIAIngestionPerG
+	l.allIn = l.total + l.logs
 	return l
 }

@@ -105,9 +105,24 @@ type ingestResult struct {
 	err           error
 }
 
-// runIngest sends the sequence for n calls (and n messages), one call's
-// events in order as Flexisip does, then reads the units from the logs.
+// ingestRun says where a replay of the sequence goes: its path prefix
+// (FlexiAPI's /api/statistics/ when empty), the first index of its ids
+// (each replay stores its own events), and the log lines each event has.
+type ingestRun struct {
+	prefix string
+	offset int
+	expect func(reply) expect
+}
+
+// runIngest sends the sequence through the REST API.
 func runIngest(ctx context.Context, c *apiClient, adminKey string, sink *logSink, n int) *ingestResult {
+	return runIngestWith(ctx, c, adminKey, sink, n, ingestRun{expect: allowed})
+}
+
+// runIngestWith sends the sequence for n calls (and n messages), one
+// call's events in order as Flexisip does, then reads the units from the
+// logs.
+func runIngestWith(ctx context.Context, c *apiClient, adminKey string, sink *logSink, n int, run ingestRun) *ingestResult {
 	res := &ingestResult{calls: n}
 	byKind := map[string]*ingestKindResult{}
 	for _, k := range ingestKinds {
@@ -120,7 +135,10 @@ func runIngest(ctx context.Context, c *apiClient, adminKey string, sink *logSink
 	h := map[string]string{"X-Api-Key": adminKey}
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
-		for _, ev := range ingestSequence(i) {
+		for _, ev := range ingestSequence(run.offset + i) {
+			if run.prefix != "" {
+				ev.path = run.prefix + strings.TrimPrefix(ev.path, "/api/statistics/")
+			}
 			r, err := c.do(ctx, ev.method, ev.path, h, ev.body)
 			if err == nil && r.status != 200 && r.status != 201 {
 				err = fmt.Errorf("%s %s: status %d: %.200s", ev.method, ev.path, r.status, r.body)
@@ -129,8 +147,8 @@ func runIngest(ctx context.Context, c *apiClient, adminKey string, sink *logSink
 				res.err = err
 				return res
 			}
-			ids[ev.kind] = append(ids[ev.kind], allowed(r))
-			all = append(all, allowed(r))
+			ids[ev.kind] = append(ids[ev.kind], run.expect(r))
+			all = append(all, run.expect(r))
 			byKind[ev.kind].n++
 			res.events++
 		}
@@ -234,9 +252,14 @@ func ingestOnly(ctx context.Context, bins *binaries, dep *deployment, f *fixture
 	if res.err != nil {
 		return res.err
 	}
+	m := machineRun(ctx, gw, dep, f, sink, opts.ingestCalls, sipChecks(opts))
 	mem, _ := memorySizes()
 	var b strings.Builder
 	renderIngest(&b, res, mem)
+	renderMachine(&b, res, m, mem)
+	for _, l := range machineBudgets(res, m, mem) {
+		fmt.Fprintf(&b, "%s: %s %s (limit %s)\n", l.verdict(), l.what, l.measured+l.na, l.limit)
+	}
 	fmt.Print(b.String())
 	return nil
 }

@@ -27,6 +27,11 @@ type logRecord struct {
 	bytes      int      // the line's size, as CloudWatch Logs would ingest it
 }
 
+// cwEventOverhead is what CloudWatch Logs counts for each event beside
+// its message (PutLogEvents sizes a batch as the messages' bytes plus 26
+// per event): counted as ingested, an upper bound of the bill.
+const cwEventOverhead = 26
+
 // perRequest gathers the lines of one API Gateway request id.
 type perRequest struct {
 	authorizer []logRecord
@@ -81,7 +86,7 @@ func (s *logSink) line(l []byte) bool {
 		s.other++
 		return false
 	}
-	r.bytes = len(l) - j + 1
+	r.bytes = len(l) - j + cwEventOverhead
 	pr := s.requests[r.RequestID]
 	if pr == nil {
 		pr = &perRequest{}

@@ -153,6 +153,7 @@ type report struct {
 	notes       []string
 	stackStart  time.Duration
 	ingest      *ingestResult
+	machineAPI  *machineResult
 	flexisip    *flexisipResult
 }
 
@@ -287,6 +288,10 @@ func execute(ctx context.Context, opts options) error {
 	if rep.ingest.err != nil {
 		rep.notes = append(rep.notes, "statistics ingestion: "+rep.ingest.err.Error())
 	}
+	rep.machineAPI = machineRun(ctx, gw, dep, f, sink, opts.ingestCalls, sipChecks(opts))
+	if rep.machineAPI.err != nil {
+		rep.notes = append(rep.notes, "machine API: "+rep.machineAPI.err.Error())
+	}
 	progress("projection for Flexisip: lag and invocations")
 	rep.flexisip = runFlexisip(ctx, st.stack, dep, bins.local[devstack.FlexisipSync], client, f.admin.Key, max(opts.ingestCalls, 20)*2, opts.requests/5, opts.workers)
 	if rep.flexisip.err != nil {
@@ -329,6 +334,9 @@ func execute(ctx context.Context, opts options) error {
 	fmt.Print(summary(rep))
 	return nil
 }
+
+// sipChecks is the number of measured SIP checks.
+func sipChecks(o options) int { return max(o.requests/3, 100) }
 
 // singleOps is the number of one-worker operations per scenario.
 func singleOps(o options) int { return max(o.requests/10, 30) }

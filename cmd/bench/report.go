@@ -94,6 +94,7 @@ func (r *report) budgets() []budgetLine {
 		out = append(out, budgetLine{what: "Digest request (401 + answer, authorizer)", limit: "≤ 1 RCU + 1 WCU", na: "not measured"})
 	}
 	out = append(out, ingestBudgets(r.ingest)...)
+	out = append(out, machineBudgets(r.ingest, r.machineAPI, r.mem)...)
 	return out
 }
 
@@ -224,6 +225,7 @@ func renderReport(r *report) string {
 	renderCapacity(&b, r)
 	renderCost(&b, r)
 	renderIngest(&b, r.ingest, r.mem)
+	renderMachine(&b, r.ingest, r.machineAPI, r.mem)
 	renderFlexisip(&b, r.flexisip)
 	renderGoBench(&b, r)
 	return b.String()
@@ -499,7 +501,8 @@ func renderCost(b *strings.Builder, r *report) {
 		"$%.10f per GB-s; DynamoDB on-demand $%.3f per million read request units and $%.3f per million write request units "+
 		"(the prices since November 2024); AWS WAF $%.2f per million requests inspected. Source: %s. "+
 		"Not included: free tiers, data transfer, WAF's monthly web ACL and rule fees, Secrets/KMS, and CloudWatch Logs "+
-		"(shown apart at $%.2f per GB ingested, from the log bytes the functions wrote).\n\n",
+		"(shown apart at $%.2f per GB ingested, from the log bytes the functions wrote, each line counted with the 26 bytes CloudWatch Logs adds to an event's size: an upper bound). "+
+		"Every function logs JSON with Lambda's system log level at WARN (infra), so Lambda's own START, END and REPORT lines are not ingested.\n\n",
 		apiGatewayPerM, lambdaPerM, lambdaPerGBs, dynamoReadPerM, dynamoWritePerM, wafRequestPerM, priceSource, logsIngestionPerG)
 	p("Memory: %s. Lambda durations: the mean billed duration of the one-worker operations of section 2 (no CPU contention), each invocation's "+
 		"logged duration rounded up to Lambda's 1 ms; the logged duration is the handler's (the authorizer's decision, the function's router), "+

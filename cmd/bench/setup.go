@@ -127,6 +127,7 @@ func newDeployment(ctx context.Context, stack *devstack.Stack) (*deployment, err
 		"FLEXIAPI_TABLE":                 "bench",
 		"FLEXIAPI_RATE_LIMIT_PER_MINUTE": "0", // the load generator is one client IP
 		"JWT_RSA_PUBLIC_KEY_PEM":         string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+		"FLEXISIP_AUTH_SECRET":           benchSecret, // the SIP check (section 5c)
 	}}
 	if d.cfg, err = config.Load(func(k string) string { return d.vars[k] }); err != nil {
 		return nil, err

@@ -283,10 +283,14 @@ func (rt *Router) logRequest(ctx context.Context, req *Request, resp *Response, 
 	if req.Route.Path == "" {
 		attrs[5] = "(none)"
 	}
-	if req.API == Machine {
+	switch {
+	case req.API == Machine && req.Principal != nil:
+		// The machine API authenticates with the API key only: "api"
+		// says how, and the line stays short (Flexisip's traffic).
+		attrs = append(attrs, "api", string(Machine), "account_id", req.Principal.AccountID)
+	case req.API == Machine:
 		attrs = append(attrs, "api", string(Machine))
-	}
-	if req.Principal != nil {
+	case req.Principal != nil:
 		attrs = append(attrs, "account_id", req.Principal.AccountID, "auth", req.Principal.Method)
 	}
 	attrs = append(attrs, resp.Log...)

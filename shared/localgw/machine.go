@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -102,7 +101,6 @@ func (g *Gateway) accessLog(c *call, s served) {
 		"$context.routeKey":                c.routeKey,
 		"$context.status":                  strconv.Itoa(s.status),
 		"$context.protocol":                c.r.Proto,
-		"$context.responseLatency":         strconv.FormatInt(time.Since(c.start).Milliseconds(), 10),
 		"$context.integrationErrorMessage": c.integrationError,
 	}
 	line := map[string]string{}
