@@ -25,7 +25,7 @@ func TestCfnLint(t *testing.T) {
 		{"dev", nil},
 		{"prod", map[string]any{CtxStage: "prod", CtxProduction: true, CtxAlarmEmail: "ops@example.org",
 			CtxAccessLogs: true, CtxConfig: writeConfig(t, prodConfig)}},
-		// The machine API's custom domain and the statistics load balancer.
+		// The machine API's custom domain and the Flexisip load balancer.
 		{"machine", machineOptions},
 		{"flexisip", flexisipContext},
 	} {

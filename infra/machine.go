@@ -143,5 +143,5 @@ func (st *FlexiAPIStack) newMachineAlarms() {
 	st.addAlarm("Machine4XXRate", "FlexiAPI "+s.Stage+": "+strconv.Itoa(s.Machine.ClientErrorPct)+
 		"% or more of the machine API's requests got a 4xx in 5 minutes: check Flexisip's API key and flexiapi-prefix (it logs a 4xx as a success)",
 		rate, float64(s.Machine.ClientErrorPct))
-	st.newStatsLoadBalancerAlarms() // loadbalancer.go
+	st.newLoadBalancerAlarms() // loadbalancer.go
 }

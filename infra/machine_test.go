@@ -15,13 +15,13 @@ import (
 // machineOptions adds the machine API's custom domain and the statistics
 // load balancer.
 var machineOptions = map[string]any{
-	CtxStage:                        "edge",
-	CtxMachineDomain:                "flexisip-api.example.org",
-	CtxMachineCertificate:           "arn:aws:acm:eu-west-1:123456789012:certificate/0d3a6f7e-1111-4a2b-9c3d-5e6f7a8b9c0d",
-	CtxStatsLoadBalancer:            true,
-	CtxStatsLoadBalancerCertificate: "arn:aws:acm:eu-west-1:123456789012:certificate/7e6d5c4b-2222-4a2b-9c3d-5e6f7a8b9c0d",
-	CtxMachineThrottleRate:          300,
-	CtxMachineThrottleBurst:         600,
+	CtxStage:                   "edge",
+	CtxMachineDomain:           "flexisip-api.example.org",
+	CtxMachineCertificate:      "arn:aws:acm:eu-west-1:123456789012:certificate/0d3a6f7e-1111-4a2b-9c3d-5e6f7a8b9c0d",
+	CtxLoadBalancer:            true,
+	CtxLoadBalancerCertificate: "arn:aws:acm:eu-west-1:123456789012:certificate/7e6d5c4b-2222-4a2b-9c3d-5e6f7a8b9c0d",
+	CtxMachineThrottleRate:     300,
+	CtxMachineThrottleBurst:    600,
 }
 
 func machineStack(t *testing.T) *built { return build(t, "machine", machineOptions) }
@@ -174,8 +174,8 @@ func TestMachineAlarms(t *testing.T) {
 }
 
 // TestMachineOptions: the custom domain maps the $default stage; the
-// statistics load balancer listens on HTTPS with its certificate and
-// sends everything to the statistics function, multi-value headers on.
+// Flexisip load balancer listens on HTTPS with its certificate and
+// sends /api/flexisip/* to the SIP check and the rest to the statistics function, multi-value headers on.
 func TestMachineOptions(t *testing.T) {
 	b := machineStack(t)
 	doms := b.json.OfType("AWS::ApiGatewayV2::DomainName")
@@ -197,29 +197,43 @@ func TestMachineOptions(t *testing.T) {
 	}
 	listeners := b.json.OfType("AWS::ElasticLoadBalancingV2::Listener")
 	groups := b.json.OfType("AWS::ElasticLoadBalancingV2::TargetGroup")
-	if len(b.json.OfType("AWS::ElasticLoadBalancingV2::LoadBalancer")) != 1 || len(listeners) != 1 || len(groups) != 1 {
-		t.Fatalf("%d listeners, %d target groups", len(listeners), len(groups))
+	rules := b.json.OfType("AWS::ElasticLoadBalancingV2::ListenerRule")
+	if len(b.json.OfType("AWS::ElasticLoadBalancingV2::LoadBalancer")) != 1 || len(listeners) != 1 || len(groups) != 2 || len(rules) != 1 {
+		t.Fatalf("%d listeners, %d target groups, %d rules", len(listeners), len(groups), len(rules))
+	}
+	for _, r := range rules {
+		if !strings.Contains(jsonString(r.Properties["Conditions"]), "/api/flexisip/*") {
+			t.Errorf("rule %v", r.Properties)
+		}
 	}
 	for _, l := range listeners {
 		p := l.Properties
-		if p["Protocol"] != "HTTPS" || p["Port"] != float64(443) || !strings.Contains(jsonString(p["Certificates"]), machineOptions[CtxStatsLoadBalancerCertificate].(string)) {
+		if p["Protocol"] != "HTTPS" || p["Port"] != float64(443) || !strings.Contains(jsonString(p["Certificates"]), machineOptions[CtxLoadBalancerCertificate].(string)) {
 			t.Errorf("listener %v", p)
 		}
 	}
+	targets := map[string]bool{}
 	for _, g := range groups {
 		p := g.Properties
-		if p["TargetType"] != "lambda" || !refersTo(p["Targets"], b.fnID(api.GroupStatistics)) ||
-			!strings.Contains(jsonString(p["TargetGroupAttributes"]), `"Key":"lambda.multi_value_headers.enabled","Value":"true"`) {
+		for _, grp := range []string{api.GroupStatistics, api.GroupExtAuth} {
+			if refersTo(p["Targets"], b.fnID(grp)) {
+				targets[grp] = true
+			}
+		}
+		if p["TargetType"] != "lambda" || !strings.Contains(jsonString(p["TargetGroupAttributes"]), `"Key":"lambda.multi_value_headers.enabled","Value":"true"`) {
 			t.Errorf("target group %v", p)
 		}
 	}
-	perms := 0
+	if !targets[api.GroupStatistics] || !targets[api.GroupExtAuth] {
+		t.Errorf("target groups of %v", targets)
+	}
+	perms := map[string]int{}
 	for _, p := range b.json.OfType("AWS::Lambda::Permission") {
-		if p.Properties["Principal"] == "elasticloadbalancing.amazonaws.com" && refersTo(p.Properties["FunctionName"], b.fnID(api.GroupStatistics)) {
-			perms++
+		if p.Properties["Principal"] == "elasticloadbalancing.amazonaws.com" {
+			perms[strings.Join(refs(p.Properties["FunctionName"]), ",")]++
 		}
 	}
-	if perms != 1 {
-		t.Errorf("%d load balancer permissions on the statistics function", perms)
+	if perms[b.fnID(api.GroupStatistics)] != 1 || perms[b.fnID(api.GroupExtAuth)] != 1 {
+		t.Errorf("load balancer permissions %v", perms)
 	}
 }

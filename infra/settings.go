@@ -58,12 +58,12 @@ const (
 	CtxMachineCertificate   = "machineCertificateArn"  // ACM certificate of that name, in the stack's region
 	CtxMachineLatencyMS     = "machineLatencyAlarmMs"  // p99 latency alarm threshold; default 1000
 	CtxMachine4xxPercent    = "machine4xxAlarmPercent" // 4xx rate alarm threshold (%); default 5
-	// CtxStatsLoadBalancer adds an Application Load Balancer in front of
+	// CtxLoadBalancer adds an Application Load Balancer in front of
 	// the statistics function for Flexisip versions the HTTP API cannot
 	// serve (no SNI before 2.4.4 / 2.5.0; HTTP/2 only): docs/flexisip.md.
-	// It needs CtxStatsLoadBalancerCertificate.
-	CtxStatsLoadBalancer            = "statisticsLoadBalancer"               // default false
-	CtxStatsLoadBalancerCertificate = "statisticsLoadBalancerCertificateArn" // ACM certificate (its default certificate)
+	// It needs CtxLoadBalancerCertificate.
+	CtxLoadBalancer            = "flexisipLoadBalancer"               // default false
+	CtxLoadBalancerCertificate = "flexisipLoadBalancerCertificateArn" // ACM certificate (its default certificate)
 	// The projection for Flexisip (flexisip.go): the Secrets Manager
 	// secret holding the DSN of the database Flexisip authenticates from
 	// (without it, no flexisip-sync function and no mapping), the function's
@@ -342,7 +342,7 @@ func loadMachineSettings(ctx Context, m *MachineSettings, fail func(string, ...a
 	if m.AccessLogs, err = ctxBool(ctx, CtxMachineAccessLogs, true); err != nil {
 		fail("%v", err)
 	}
-	if m.LoadBalancer, err = ctxBool(ctx, CtxStatsLoadBalancer, false); err != nil {
+	if m.LoadBalancer, err = ctxBool(ctx, CtxLoadBalancer, false); err != nil {
 		fail("%v", err)
 	}
 	m.DomainName = ctxString(ctx, CtxMachineDomain, "")
@@ -350,11 +350,11 @@ func loadMachineSettings(ctx Context, m *MachineSettings, fail func(string, ...a
 	if (m.DomainName == "") != (m.CertificateArn == "") {
 		fail("contexts %s and %s go together: the custom domain of the machine API and its ACM certificate", CtxMachineDomain, CtxMachineCertificate)
 	}
-	m.LoadBalancerCert = ctxString(ctx, CtxStatsLoadBalancerCertificate, "")
+	m.LoadBalancerCert = ctxString(ctx, CtxLoadBalancerCertificate, "")
 	if m.LoadBalancer && m.LoadBalancerCert == "" {
-		fail("context %s=true needs %s: an HTTPS listener needs a certificate", CtxStatsLoadBalancer, CtxStatsLoadBalancerCertificate)
+		fail("context %s=true needs %s: an HTTPS listener needs a certificate", CtxLoadBalancer, CtxLoadBalancerCertificate)
 	}
-	for key, arn := range map[string]string{CtxMachineCertificate: m.CertificateArn, CtxStatsLoadBalancerCertificate: m.LoadBalancerCert} {
+	for key, arn := range map[string]string{CtxMachineCertificate: m.CertificateArn, CtxLoadBalancerCertificate: m.LoadBalancerCert} {
 		if arn != "" && !strings.HasPrefix(arn, "arn:") {
 			fail("context %s=%q: not an ARN", key, arn)
 		}

@@ -84,7 +84,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"WAF minimum", map[string]any{}, map[string]any{"FLEXIAPI_RATE_LIMIT_PER_MINUTE": 5}, "at least 10"},
 		{"missing file", map[string]any{"config": "/nonexistent/flexiapi.json"}, nil, "configuration file"},
 		{"machine domain without certificate", map[string]any{CtxMachineDomain: "api.example.org"}, nil, "go together"},
-		{"load balancer without certificate", map[string]any{CtxStatsLoadBalancer: true}, nil, "needs " + CtxStatsLoadBalancerCertificate},
+		{"load balancer without certificate", map[string]any{CtxLoadBalancer: true}, nil, "needs " + CtxLoadBalancerCertificate},
 		{"certificate not an ARN", map[string]any{CtxMachineDomain: "api.example.org", CtxMachineCertificate: "my-cert"}, nil, "not an ARN"},
 		{"machine throttle", map[string]any{CtxMachineThrottleRate: 0}, nil, CtxMachineThrottleRate},
 		{"clear Flexisip secret", map[string]any{}, map[string]any{"FLEXISIP_AUTH_SECRET": "Zq3M7xT1vB9nK4sW8eR2yU6iO0pA5dFg"}, "FLEXISIP_AUTH_SECRET is a secret"},

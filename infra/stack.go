@@ -235,7 +235,7 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	st.newAPI(retain)
 	st.newMachineAPI(retain) // machine.go
 	if s.Machine.LoadBalancer {
-		st.newStatsLoadBalancer() // loadbalancer.go
+		st.newLoadBalancer() // loadbalancer.go
 	}
 
 	// ------------------------------------------------------------ WAF

@@ -21,7 +21,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
-// Event is a proxy event of either API, or of the statistics load
+// Event is a proxy event of either API, or of the Flexisip load
 // balancer. The APIs send payload format 1.0: the HTTP API's (the machine
 // API) carries "version": "1.0" at the top, the REST API's has no
 // version; an Application Load Balancer's names its target group in
