@@ -11,8 +11,9 @@ import (
 )
 
 // serveALB answers an Application Load Balancer's event (the optional
-// Flexisip load balancer in front of the statistics and SIP check functions, for Flexisip
-// versions the HTTP API cannot serve). A load balancer routes nothing
+// Flexisip load balancer in front of the statistics and SIP check
+// functions, for the Flexisip versions the HTTP API cannot serve). A load
+// balancer routes nothing
 // itself: the machine API's routes are matched here, on its path as the
 // client sent it, and it passes the query string undecoded.
 func serveALB(ctx context.Context, rt *api.Router, ev Event) ProxyResponse {

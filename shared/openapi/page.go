@@ -56,7 +56,7 @@ type pageEndpoint struct {
 	Addition             bool
 	// Hosts says which API serves the route when it is not the REST API
 	// alone: "machine API", "REST and machine APIs".
-	Hosts string
+	Hosts                string
 	Unsecure             bool
 	Gate                 string
 	GateWhen             template.HTML // the gate's condition
