@@ -36,6 +36,7 @@ var commands = []command{
 	createTableCommand,
 	createAdminCommand,
 	apiKeyCommand,
+	importCommand,
 }
 
 func main() {
