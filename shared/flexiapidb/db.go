@@ -72,8 +72,8 @@ func parseURL(raw string) (*mysql.Config, string, error) {
 		return fmt.Errorf("the source %q is not a MySQL URL (%s): want %s", redact(raw), why, Example)
 	}
 	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, "", bad("unparsable")
+	if err != nil || !strings.Contains(raw, "://") {
+		return nil, "", bad("not a URL")
 	}
 	if u.Scheme != "mysql" {
 		return nil, "", bad("scheme " + strings.TrimSpace(u.Scheme+":") + " instead of mysql:")
@@ -111,21 +111,24 @@ func parseURL(raw string) (*mysql.Config, string, error) {
 	return cfg, fmt.Sprintf("%s/%s", host, name), nil
 }
 
-// redact replaces the password of a URL, for messages.
+// redact hides the credentials of a URL (or of anything with an @), for
+// messages.
 func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			if j := strings.Index(raw, "://"); j >= 0 && j < i {
-				return raw[:j+3] + "…" + raw[i:]
-			}
+	if u, err := url.Parse(raw); err == nil && u.User != nil && u.Host != "" {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
 		}
+		return u.String()
+	}
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
 		return raw
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	start := 0
+	if j := strings.Index(raw, "://"); j >= 0 && j < at {
+		start = j + 3
 	}
-	return u.String()
+	return raw[:start] + "…" + raw[at:]
 }
 
 // connectError says why the server could not be used, in one line.
