@@ -66,4 +66,3 @@ func TestColumnsMatchSchema(t *testing.T) {
 		t.Errorf("Migrations: %d names, last %q, sorted %v", len(Migrations), Migrations[len(Migrations)-1], slices.IsSorted(Migrations))
 	}
 }
-
