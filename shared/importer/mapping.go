@@ -188,7 +188,7 @@ func mapAccount(src *Account, set Settings, types map[int64]string, now time.Tim
 
 	for i, e := range byID(src.ActivationExpirations, func(e ActivationExpiration) int64 { return e.ID }) {
 		if i == 0 {
-			a.ActivationExpiration = &account.ActivationExpiration{Expires: e.Expires,
+			a.ActivationExpiration = &account.ActivationExpiration{ID: e.ID, Expires: e.Expires,
 				CreatedAt: or(e.CreatedAt, a.CreatedAt), UpdatedAt: or(e.UpdatedAt, or(e.CreatedAt, a.CreatedAt))}
 			m.carried["activation_expirations"]++
 			continue

@@ -88,15 +88,17 @@ func (r *Report) Write(w io.Writer) error {
 	if r.DryRun {
 		title = "dry run (nothing written)"
 	}
-	fmt.Fprintf(w, "FlexiAPI %s done in %s\n\n", title, r.Elapsed.Round(time.Millisecond))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "table\tsource\tnew\texisting\tlisted\tnot carried\t\n")
+	fmt.Fprintf(w, "FlexiAPI %s done in %s\n", title, r.Elapsed.Round(time.Millisecond))
+	var all Count
 	for _, t := range r.Tables {
 		c := r.Counts[t]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", t, c.Source, c.New, c.Existing, c.Listed, c.Skipped)
+		all.New, all.Existing, all.Listed, all.Skipped = all.New+c.New, all.Existing+c.Existing, all.Listed+c.Listed, all.Skipped+c.Skipped
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	fmt.Fprintf(w, "all tables: %d new, %d existing, %d listed, %d not carried\n\n", all.New, all.Existing, all.Listed, all.Skipped)
+	fmt.Fprintf(w, "%-28s %8s %8s %8s %8s %11s\n", "table", "source", "new", "existing", "listed", "not carried")
+	for _, t := range r.Tables {
+		c := r.Counts[t]
+		fmt.Fprintf(w, "%-28s %8d %8d %8d %8d %11d\n", t, c.Source, c.New, c.Existing, c.Listed, c.Skipped)
 	}
 	fmt.Fprintf(w, "\n\"not carried\": rows with nothing left to carry (consumed codes, used or superseded tokens, duplicate admin rows, expired tombstones or statistics).\n")
 	if r.Converted > 0 {
@@ -109,7 +111,7 @@ func (r *Report) Write(w io.Writer) error {
 		fmt.Fprintf(w, "%d API key(s) took the later last use the source has.\n", r.KeysRefreshed)
 	}
 	fmt.Fprintf(w, "\nNot imported, by design:\n")
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, l := range r.LeftBehind {
 		fmt.Fprintf(tw, "  %s\t%d rows\t%s\n", l.Table, l.Rows, l.Reason)
 	}
