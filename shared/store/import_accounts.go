@@ -147,9 +147,28 @@ func settle(c markerClaim, holder map[string]types.AttributeValue, a *account.Ac
 
 // claimMarkers claims each new account's markers: its SIP identity first
 // (held by another account: nothing of it is written), then the others.
+// Accounts claim in parallel, except that of two accounts of the page
+// that want the same marker the lower id claims first (as the dry run
+// and a page-by-page order have it).
 func (s *Store) claimMarkers(ctx context.Context, batch []importer.AccountImport, fresh []int, next []*account.Account, res []importer.AccountResult, o importer.WriteOptions) error {
-	return parallel(ctx, o.Workers, len(fresh), func(ctx context.Context, j int) error {
-		i := fresh[j]
+	var first, later []int
+	wanted := map[string]bool{}
+	for _, i := range fresh {
+		claims := s.markersOf(batch[i], next[i], o)
+		shared := false
+		for _, c := range claims {
+			shared = shared || wanted[itemID(c.item)]
+		}
+		for _, c := range claims {
+			wanted[itemID(c.item)] = true
+		}
+		if shared {
+			later = append(later, i)
+		} else {
+			first = append(first, i)
+		}
+	}
+	claim := func(ctx context.Context, i int) error {
 		a := next[i]
 		ours := map[string]types.AttributeValue{":id": num(a.ID)}
 		for _, c := range s.markersOf(batch[i], a, o) {
@@ -165,7 +184,16 @@ func (s *Store) claimMarkers(ctx context.Context, batch []importer.AccountImport
 			}
 		}
 		return nil
-	})
+	}
+	if err := parallel(ctx, o.Workers, len(first), func(ctx context.Context, j int) error { return claim(ctx, first[j]) }); err != nil {
+		return err
+	}
+	for _, i := range later {
+		if err := claim(ctx, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // predictMarkers is claimMarkers without writing: the markers are read,
