@@ -53,6 +53,9 @@ var importCommand = command{
 			if err != nil {
 				return err
 			}
+			if err := st.CheckTable(ctx); err != nil {
+				return err
+			}
 			fmt.Fprintf(e.Stderr, "flexiapi-admin import: from %s into table %s%s\n", src.Where(), cfg.TableName, map[bool]string{true: " (dry run)"}[*dry])
 			rep, err := importer.Run(ctx, src, st, importSettings(cfg), importer.Options{
 				DryRun: *dry, WithStatistics: *withStats, PageSize: *page, Workers: *workers,
