@@ -225,6 +225,7 @@ func renderReport(r *report) string {
 	renderCost(&b, r)
 	renderIngest(&b, r.ingest, r.mem)
 	renderGoBench(&b, r)
+	renderImport(&b, r.imp)
 	return b.String()
 }
 

@@ -20,11 +20,13 @@ import (
 // writes for the same data, keyed by FlexiAPI's ids. How each kind is
 // written (docs/access-patterns.md, "Importing a FlexiAPI database"):
 //
-//   - uniqueness markers (SIP identity, phone, email, provisioning token)
-//     with a conditional PutItem each, as the API claims them;
-//   - what only the imported account's id names (API key, type links,
-//     contacts, attached lists, tombstones, statistics), after a
-//     BatchGetItem has said it is missing, with BatchWriteItem;
+//   - the markers of values a client chooses (SIP identity, phone, email)
+//     with a conditional PutItem each, as the API claims them: a client
+//     of a live API may want the same value at the same moment;
+//   - what only the imported account's id or a random value names (API
+//     key, provisioning token marker, type links, contacts, attached
+//     lists, tombstones, statistics), after a BatchGetItem has said it is
+//     missing, with BatchWriteItem;
 //   - the account items last, in transactions that also add them to the
 //     account counts: an account item in the table means its markers
 //     and children are there and it is counted, so a run stopped

@@ -68,6 +68,9 @@ func (s *Store) ImportAccounts(ctx context.Context, batch []importer.AccountImpo
 		a := *batch[i].Account
 		next[i] = &a
 	}
+	if err := s.checkTokens(ctx, batch, fresh, next, res, o); err != nil {
+		return nil, err
+	}
 	claim := s.claimMarkers
 	if o.DryRun {
 		claim = s.predictMarkers
@@ -93,6 +96,9 @@ func (s *Store) ImportAccounts(ctx context.Context, batch []importer.AccountImpo
 		for _, t := range a.Types {
 			children = append(children, typeLinkItem(a.ID, t.ID))
 		}
+		if c := tokenMarker(batch[i], a); c != nil {
+			children = append(children, c.item)
+		}
 	}
 	if err := s.batchPutItems(ctx, children, o.Workers); err != nil {
 		return nil, fmt.Errorf("write API keys and type links: %w", err)
@@ -109,6 +115,9 @@ type markerClaim struct {
 	item map[string]types.AttributeValue
 }
 
+// markersOf are the markers of values a client chooses (SIP identity,
+// email, phone): claimed with a condition each, as the API does, since a
+// client of the API may want the same value at the same time.
 func (s *Store) markersOf(imp importer.AccountImport, a *account.Account, o importer.WriteOptions) []markerClaim {
 	claims := []markerClaim{{item: cardItem(a)}}
 	if o.EmailUnique && a.Email != nil {
@@ -117,14 +126,54 @@ func (s *Store) markersOf(imp importer.AccountImport, a *account.Account, o impo
 	if a.Phone != nil {
 		claims = append(claims, markerClaim{importer.PartPhone, markerItem(phoneKey(*a.Phone), "phone", a.ID)})
 	}
-	if a.ProvisioningToken != nil {
-		m := markerItem(provTokenKey(*a.ProvisioningToken), "provisioning_token", a.ID)
-		if meta := imp.ProvisioningToken; meta != nil {
-			m["ip"], m["user_agent"], m["created_at"] = str(meta.IP), str(meta.UserAgent), timeAttr(meta.CreatedAt)
-		}
-		claims = append(claims, markerClaim{importer.PartProvisioningToken, m})
-	}
 	return claims
+}
+
+// tokenMarker is the marker of the account's provisioning token: a
+// random value no one else can write, so it is checked by BatchGetItem
+// with the page and written with the batches (a copied token another
+// account holds is left out).
+func tokenMarker(imp importer.AccountImport, a *account.Account) *markerClaim {
+	if a.ProvisioningToken == nil {
+		return nil
+	}
+	m := markerItem(provTokenKey(*a.ProvisioningToken), "provisioning_token", a.ID)
+	if meta := imp.ProvisioningToken; meta != nil {
+		m["ip"], m["user_agent"], m["created_at"] = str(meta.IP), str(meta.UserAgent), timeAttr(meta.CreatedAt)
+	}
+	return &markerClaim{importer.PartProvisioningToken, m}
+}
+
+// checkTokens leaves out the provisioning tokens another account holds in
+// the table, or a lower id of the page has too.
+func (s *Store) checkTokens(ctx context.Context, batch []importer.AccountImport, fresh []int, next []*account.Account, res []importer.AccountResult, o importer.WriteOptions) error {
+	var keys []map[string]types.AttributeValue
+	for _, i := range fresh {
+		if c := tokenMarker(batch[i], next[i]); c != nil {
+			keys = append(keys, keyOf(c.item))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	found, err := s.batchGetItems(ctx, keys, []string{"account_id"}, o.Workers)
+	if err != nil {
+		return fmt.Errorf("read provisioning tokens: %w", err)
+	}
+	for _, i := range fresh {
+		a := next[i]
+		c := tokenMarker(batch[i], a)
+		if c == nil {
+			continue
+		}
+		id := itemID(c.item)
+		if holder := found[id]; holder != nil && getN(holder, "account_id") != a.ID {
+			settle(*c, holder, a, &res[i])
+			continue
+		}
+		found[id] = map[string]types.AttributeValue{"account_id": num(a.ID)}
+	}
+	return nil
 }
 
 // settle records a marker held by another account: the account is a
@@ -134,6 +183,7 @@ func settle(c markerClaim, holder map[string]types.AttributeValue, a *account.Ac
 	switch c.part {
 	case "":
 		r.Status, r.Reason = importer.Conflict, fmt.Sprintf("%s@%s is account %d in the table", a.Username, a.Domain, owner)
+		r.Dropped = nil // nothing of it comes
 	case importer.PartPhone:
 		r.Dropped = append(r.Dropped, importer.Drop{Part: c.part, Reason: fmt.Sprintf("the phone %s is account %d's in the table", *a.Phone, owner)})
 		a.Phone = nil
