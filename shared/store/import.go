@@ -39,19 +39,6 @@ import (
 
 var _ importer.Target = (*Store)(nil)
 
-// CheckTable fails, in one line, when the table does not exist.
-func (s *Store) CheckTable(ctx context.Context) error {
-	_, err := s.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
-	var nf *types.ResourceNotFoundException
-	if errors.As(err, &nf) {
-		return fmt.Errorf("the table %s does not exist: create it first (flexiapi-admin create-table)", s.table)
-	}
-	if err != nil {
-		return fmt.Errorf("describe the table %s: %w", s.table, err)
-	}
-	return nil
-}
-
 // RaiseCounter moves an id counter up to atLeast (never down).
 func (s *Store) RaiseCounter(ctx context.Context, counter string, atLeast int64) error {
 	if atLeast <= 0 {

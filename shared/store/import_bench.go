@@ -30,9 +30,3 @@ func (s *Store) CopyItemsBare(ctx context.Context, to *Store, workers int) (int,
 	err := to.batchPutItems(ctx, items, workers)
 	return len(items), time.Since(start), err
 }
-
-// DropTable deletes the table (the benchmark's scratch tables).
-func (s *Store) DropTable(ctx context.Context) error {
-	_, err := s.db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(s.table)})
-	return err
-}
