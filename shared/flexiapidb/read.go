@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -184,12 +183,3 @@ func inList(n int) string {
 // collationKey folds an id as the unicode_ci collation compares it well
 // enough to match child rows to their parent (case, trailing spaces).
 func collationKey(s string) string { return strings.ToLower(strings.TrimRight(s, " ")) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

@@ -23,6 +23,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/flexiapidb"
 	"github.com/flexiapi-serverless/flexiapi/shared/flexiapidb/flexiapitest"
 	"github.com/flexiapi-serverless/flexiapi/shared/importer"
+	"github.com/flexiapi-serverless/flexiapi/shared/resource"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
 )
@@ -268,6 +269,13 @@ func TestDryRunWritesNothingAndForetellsTheRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A type and a list of the table hold the source's type key and list title.
+	if err := st.CreateType(ctx, &resource.AccountType{ID: 9, Key: "device_audio_intercom", CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateList(ctx, &resource.ContactsList{ID: 7, Title: "everyone", CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	before := dump(t, st)
 	dry, err := importer.Run(ctx, src, st, set, importer.Options{DryRun: true, WithStatistics: true, PageSize: 25})
 	if err != nil {
@@ -300,6 +308,11 @@ func TestDryRunWritesNothingAndForetellsTheRun(t *testing.T) {
 		"aliases account_id=4 alias=+33600000004: the phone +33600000004 is account 901's in the table",
 		"provisioning_tokens account_id=6 (the current token): the token is account 902's in the table",
 		"contacts account_id=5 contact_id=4: account 5 is not in the table",
+		`account_types id=1: its key "device_audio_intercom" is another type's in the table`,
+		"account_account_type account_id=10 account_type_id=1: account type 1 is not in the table",
+		`contacts_lists id=1: its title "Everyone" is another list's in the table`,
+		"contacts_list_contact contact_id=10 contacts_list_id=1: contacts list 1 is not in the table",
+		"account_contacts_list account_id=50 contacts_list_id=1: contacts list 1 is not in the table",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("listed rows lack %q:\n%s", want, got)
