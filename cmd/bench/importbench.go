@@ -186,7 +186,8 @@ func renderImport(b *strings.Builder, r *importResult) {
 	row("Import again (nothing new: reads, no writes)", r.rerun)
 	p("\nCapacity units of the first run: %s RCU and %s WCU, that is %.1f RCU and %.1f WCU per account "+
 		"(%.1f items per account; the account items go in transactions with the counts, which DynamoDB charges twice; "+
-		"the markers are conditional puts; the rest batched). Again: %s RCU, %s WCU.\n\n",
+		"the markers are conditional puts; the rest batched; DynamoDB Local reports no read units for the existence checks of keys that are not there, "+
+		"which AWS charges at the minimum read). Again: %s RCU (the existence checks), %s WCU (the API keys' last use, unchanged: failed conditions).\n\n",
 		num(r.rcu), num(r.wcu), r.rcu/float64(r.accounts), r.wcu/float64(r.accounts), float64(r.items)/float64(r.accounts), num(r.rerunRCU), num(r.rerunWCU))
 	p("Where the time goes: the import reads its source (MariaDB, one query per per-account table and page) while the previous page is written, " +
 		"checks which accounts are there (one BatchGetItem per 100), claims each new account's uniqueness markers (SIP identity, phone, " +

@@ -47,8 +47,12 @@ func Open(rawURL string) (*DB, error) {
 		return nil, err
 	}
 	cfg.Logger = quiet{}
-	cfg.Timeout = 10 * time.Second
-	cfg.ReadTimeout = 5 * time.Minute
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 5 * time.Minute
+	}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
@@ -89,24 +93,24 @@ func parseURL(raw string) (*mysql.Config, string, error) {
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), "3306")
 	}
+	// Query parameters are the driver's own (tls, charset, timeouts, ...):
+	// its DSN parser knows and validates them.
 	cfg := mysql.NewConfig()
-	cfg.User = u.User.Username()
-	cfg.Passwd, _ = u.User.Password()
-	cfg.Net, cfg.Addr, cfg.DBName = "tcp", host, name
-	// Query parameters go through the driver's own DSN parser, which
-	// knows and validates them (tls, charset, ...).
 	if u.RawQuery != "" {
-		extra, err := mysql.ParseDSN("/?" + u.RawQuery)
-		if err != nil {
+		if cfg, err = mysql.ParseDSN("/?" + u.RawQuery); err != nil {
 			return nil, "", bad(strings.TrimPrefix(err.Error(), "invalid DSN: "))
 		}
-		cfg.TLSConfig, cfg.TLS, cfg.Params = extra.TLSConfig, extra.TLS, extra.Params
-		if extra.Loc != time.UTC || extra.ParseTime {
+		if cfg.Loc != time.UTC || cfg.ParseTime {
 			return nil, "", bad("loc and parseTime are not supported: times are read as FlexiAPI wrote them")
 		}
 	}
-	if _, ok := cfg.Params["time_zone"]; ok {
-		return nil, "", bad("time_zone must not be set: timestamps are read in the server's default session time zone, as FlexiAPI wrote them")
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	cfg.Net, cfg.Addr, cfg.DBName = "tcp", host, name
+	for p := range cfg.Params {
+		if strings.EqualFold(p, "time_zone") {
+			return nil, "", bad("time_zone must not be set: timestamps are read in the server's default session time zone, as FlexiAPI wrote them")
+		}
 	}
 	return cfg, fmt.Sprintf("%s/%s", host, name), nil
 }

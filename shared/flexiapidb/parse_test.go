@@ -3,14 +3,16 @@ package flexiapidb
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseURL(t *testing.T) {
-	cfg, where, err := parseURL("mysql://flexi:s%40cret@db.example.org/flexiapi?tls=skip-verify")
+	cfg, where, err := parseURL("mysql://flexi:s%40cret@db.example.org/flexiapi?tls=skip-verify&allowCleartextPasswords=true&timeout=3s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.User != "flexi" || cfg.Passwd != "s@cret" || cfg.Addr != "db.example.org:3306" || cfg.DBName != "flexiapi" || cfg.TLSConfig != "skip-verify" {
+	if cfg.User != "flexi" || cfg.Passwd != "s@cret" || cfg.Addr != "db.example.org:3306" || cfg.DBName != "flexiapi" || cfg.TLSConfig != "skip-verify" ||
+		!cfg.AllowCleartextPasswords || cfg.Timeout != 3*time.Second {
 		t.Fatalf("%+v", cfg)
 	}
 	if where != "db.example.org:3306/flexiapi" {
@@ -18,7 +20,7 @@ func TestParseURL(t *testing.T) {
 	}
 	for _, bad := range []string{
 		"postgres://u:p@h/db", "mysql://u:p@h", "mysql://u:p@h/", "mysql://h:3306/db", "u:p@tcp(h)/db",
-		"mysql://u:topsecret@h/db?time_zone=%27%2B00%3A00%27", "mysql://u:topsecret@h/db?tls=bogus", "mysql://u:topsecret@h/db?parseTime=true",
+		"mysql://u:topsecret@h/db?time_zone=%27%2B00%3A00%27", "mysql://u:topsecret@h/db?Time_Zone=UTC", "mysql://u:topsecret@h/db?tls=bogus", "mysql://u:topsecret@h/db?parseTime=true",
 	} {
 		_, _, err := parseURL(bad)
 		if err == nil {
