@@ -39,7 +39,7 @@ type importedAccount struct {
 	extraMD5           bool   // also an MD5 row (two algorithms)
 	apiKey             string
 	blocked, admin     bool
-	expectedAdminShown string // GET /api/accounts/{id} as FlexiAPI shows it (§4, admin show)
+	expectedAdminShown string // GET /api/accounts/{id} as FlexiAPI shows it (the admin view: no passwords nor admin)
 }
 
 func importFixture(now time.Time) (sql []string, accounts []importedAccount) {
