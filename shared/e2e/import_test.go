@@ -111,6 +111,14 @@ func importFixture(now time.Time) (sql []string, accounts []importedAccount) {
 		"INSERT INTO contacts_list_contact (contact_id, contacts_list_id) VALUES (12, 2), (13, 2), (1, 2)",
 		"INSERT INTO account_contacts_list (account_id, contacts_list_id) VALUES (7, 2)",
 		fmt.Sprintf("INSERT INTO accounts_tombstones (username, domain, created_at, updated_at) VALUES ('gone', 'sip.example.org', '%s', '%s')", ts(-time.Hour), ts(-time.Hour)),
+		// Statistics (with -with-statistics): a delivered message, an answered call.
+		"INSERT INTO statistics_messages (id, from_username, from_domain, sent_at, encrypted, created_at, updated_at) VALUES ('imported-message', 'alice', 'sip.example.org', '2024-03-20 10:00:00', 0, '2024-03-20 10:00:01', '2024-03-20 10:00:02')",
+		"INSERT INTO statistics_message_devices (message_id, to_username, to_domain, device_id, last_status, received_at, created_at, updated_at) VALUES " +
+			"('imported-message', 'bob', 'sip.example.org', '\"<urn:uuid:1>\"', 200, '2024-03-20 10:00:03', NULL, NULL)",
+		"INSERT INTO statistics_calls (id, from_username, from_domain, to_username, to_domain, initiated_at, ended_at, created_at, updated_at) VALUES " +
+			"('imported-call', 'alice', 'sip.example.org', 'bob', 'sip.example.org', '2024-03-20 11:00:00', '2024-03-20 11:05:00', NULL, NULL)",
+		"INSERT INTO statistics_call_devices (call_id, device_id, rang_at, invite_terminated_at, invite_terminated_state, created_at, updated_at) VALUES " +
+			"('imported-call', 'd1', '2024-03-20 11:00:02', '2024-03-20 11:00:09', 'accepted', NULL, NULL), ('imported-call', 'd2', '2024-03-20 11:00:02', '2024-03-20 11:00:09', 'accepted_elsewhere', NULL, NULL)",
 	}
 	return sql, accounts
 }
@@ -143,7 +151,7 @@ func TestImportFlexiAPIDatabase(t *testing.T) {
 
 	e := newEnv(t, map[string]string{"APP_ADMINS_MANAGE_MULTI_DOMAINS": "true"})
 	cli := buildCLI(t)
-	out := e.runImport(cli, srcURL)
+	out := e.runImport(cli, srcURL, "-with-statistics")
 	counts := importCounts(t, out)
 	if c := counts["accounts"]; c != [5]int{8, 6, 0, 2, 0} {
 		t.Fatalf("accounts source/new/existing/listed/not carried %v:\n%s", c, out)
@@ -164,6 +172,7 @@ func TestImportFlexiAPIDatabase(t *testing.T) {
 		"passwords": {9, 7, 0, 2, 0}, "provisioning_tokens": {2, 1, 0, 0, 1}, "email_change_codes": {2, 1, 0, 0, 1},
 		"contacts": {3, 2, 0, 1, 0}, "contacts_list_contact": {3, 2, 0, 1, 0}, "accounts_tombstones": {1, 1, 0, 0, 0},
 		"account_types": {2, 2, 0, 0, 0}, "admins": {2, 2, 0, 0, 0}, "api_keys": {2, 2, 0, 0, 0},
+		"statistics_messages": {1, 1, 0, 0, 0}, "statistics_call_devices": {2, 2, 0, 0, 0},
 	} {
 		if counts[table] != want {
 			t.Errorf("%s: source/new/existing/listed/not carried %v, want %v", table, counts[table], want)
@@ -172,7 +181,7 @@ func TestImportFlexiAPIDatabase(t *testing.T) {
 
 	// A second import changes nothing: not an item, not a last use.
 	before := e.rawTable()
-	again := e.runImport(cli, srcURL)
+	again := e.runImport(cli, srcURL, "-with-statistics")
 	for table, c := range importCounts(t, again) {
 		if c[1] != 0 {
 			t.Errorf("second import: %s has %d new", table, c[1])
@@ -239,6 +248,14 @@ func TestImportFlexiAPIDatabase(t *testing.T) {
 		`{"id":"imported-key-message","from":"alice@sip.example.org","sent_at":"2024-03-25T10:11:12Z","encrypted":false}`)
 	if r.Status != 200 && r.Status != 201 {
 		t.Errorf("statistics with the imported key: %d %s", r.Status, r.Body)
+	}
+	// The statistics read back as the ingestion's own.
+	r = e.asAdmin("GET", "/api/statistics/counts?from=2024-03-20&to=2024-03-21", "")
+	expect(t, r, 200)
+	day := r.JSON(t)["data"].([]any)[0].(map[string]any)
+	if c, m := day["calls"].(map[string]any), day["messages"].(map[string]any); c["total"] != float64(1) || c["answered"] != float64(1) ||
+		m["total"] != float64(1) || m["delivered"] != float64(1) {
+		t.Errorf("imported statistics: %s", r.Body)
 	}
 	// Contacts, the list and its count, as FlexiAPI had them.
 	r = e.asAdmin("GET", "/api/accounts/7/contacts", "")
