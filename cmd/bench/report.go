@@ -226,6 +226,7 @@ func renderReport(r *report) string {
 	renderIngest(&b, r.ingest, r.mem)
 	renderFlexisip(&b, r.flexisip)
 	renderGoBench(&b, r)
+	renderImport(&b, r.imp)
 	return b.String()
 }
 
