@@ -228,6 +228,7 @@ func renderReport(r *report) string {
 	renderMachine(&b, r.ingest, r.machineAPI, r.mem)
 	renderFlexisip(&b, r.flexisip)
 	renderGoBench(&b, r)
+	renderImport(&b, r.imp)
 	return b.String()
 }
 

@@ -37,6 +37,7 @@ var commands = []command{
 	createAdminCommand,
 	apiKeyCommand,
 	flexisipSyncCommand,
+	importCommand,
 }
 
 func main() {

@@ -70,6 +70,9 @@ func accountItem(a *account.Account) map[string]types.AttributeValue {
 		item["activation_expires"] = timeAttr(e.Expires)
 		item["activation_created_at"] = timeAttr(e.CreatedAt)
 		item["activation_updated_at"] = timeAttr(e.UpdatedAt)
+		if e.ID != 0 {
+			item["activation_id"] = num(e.ID)
+		}
 	}
 	if a.APIKeyHash != "" {
 		item["api_key_hash"] = str(a.APIKeyHash)
@@ -115,7 +118,7 @@ func accountFromItem(item map[string]types.AttributeValue) *account.Account {
 		a.Admin = &account.Role{CreatedAt: getTime(item, "admin_created_at"), UpdatedAt: getTime(item, "admin_updated_at")}
 	}
 	if t := getOptTime(item, "activation_expires"); t != nil {
-		a.ActivationExpiration = &account.ActivationExpiration{Expires: *t,
+		a.ActivationExpiration = &account.ActivationExpiration{ID: getN(item, "activation_id"), Expires: *t,
 			CreatedAt: getTime(item, "activation_created_at"), UpdatedAt: getTime(item, "activation_updated_at")}
 	}
 	readResourceAttrs(item, a) // types, actions (account_resources.go)

@@ -129,3 +129,22 @@ func (s *Store) StreamARN(ctx context.Context) (string, error) {
 	}
 	return aws.ToString(out.Table.LatestStreamArn), nil
 }
+
+// CheckTable fails, in one line, when the table does not exist.
+func (s *Store) CheckTable(ctx context.Context) error {
+	_, err := s.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+	var nf *types.ResourceNotFoundException
+	if errors.As(err, &nf) {
+		return fmt.Errorf("the table %s does not exist: create it first (flexiapi-admin create-table)", s.table)
+	}
+	if err != nil {
+		return fmt.Errorf("describe the table %s: %w", s.table, err)
+	}
+	return nil
+}
+
+// DropTable deletes the table (the benchmark's scratch tables).
+func (s *Store) DropTable(ctx context.Context) error {
+	_, err := s.db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(s.table)})
+	return err
+}
