@@ -102,6 +102,7 @@ func (res *importResult) measure(ctx context.Context, stack *devstack.Stack) err
 		return err
 	}
 	set := importer.Settings{Realm: cfg.RealmFor, EmailUnique: cfg.EmailUnique, APIKeyExpiration: cfg.APIKeyExpiration,
+		KeyNeverExpires:    func(u, d string) bool { _, expires := cfg.APIKeyLifetime(u, d); return !expires },
 		TombstoneRetention: cfg.TombstoneRetention, StatisticsRetention: cfg.StatisticsRetention}
 	imported, err := benchTable(ctx, "bench-import")
 	if err != nil {

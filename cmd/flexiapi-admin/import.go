@@ -72,6 +72,7 @@ var importCommand = command{
 // importSettings are the configuration's settings the import follows.
 func importSettings(cfg *config.Config) importer.Settings {
 	return importer.Settings{Realm: cfg.RealmFor, EmailUnique: cfg.EmailUnique, APIKeyExpiration: cfg.APIKeyExpiration,
+		KeyNeverExpires:    func(u, d string) bool { _, expires := cfg.APIKeyLifetime(u, d); return !expires },
 		TombstoneRetention: cfg.TombstoneRetention, StatisticsRetention: cfg.StatisticsRetention}
 }
 

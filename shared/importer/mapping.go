@@ -17,9 +17,12 @@ import (
 type Settings struct {
 	// Realm is the Digest realm of a domain (ACCOUNT_REALM, else the
 	// domain): clear-text passwords are hashed with it.
-	Realm               func(domain string) string
-	EmailUnique         bool
-	APIKeyExpiration    time.Duration
+	Realm            func(domain string) string
+	EmailUnique      bool
+	APIKeyExpiration time.Duration
+	// KeyNeverExpires says whether an account's API key never expires
+	// (API_KEY_NON_EXPIRING_ACCOUNTS); nil: every key expires.
+	KeyNeverExpires     func(username, domain string) bool
 	TombstoneRetention  time.Duration // 0: tombstones never expire
 	StatisticsRetention time.Duration // 0: statistics are kept forever
 }
@@ -156,9 +159,12 @@ func mapAccount(src *Account, set Settings, types map[int64]string, now time.Tim
 		hash := auth.HashAPIKey(k.Key)
 		a.APIKeyHash = hash
 		exp := k.LastUsedAt.Add(set.APIKeyExpiration)
+		if set.KeyNeverExpires != nil && set.KeyNeverExpires(a.Username, a.Domain) {
+			exp = time.Time{} // no expiry, no TTL
+		}
 		m.imp.APIKey = &KeyImport{Hash: hash, CreatedAt: or(k.CreatedAt, k.LastUsedAt), LastUsedAt: k.LastUsedAt, Expires: exp}
 		m.carried["api_keys"]++
-		m.keyExpired = !now.Before(exp)
+		m.keyExpired = !exp.IsZero() && !now.Before(exp)
 	}
 
 	// Provisioning token: the latest unused one is the only one that

@@ -137,6 +137,12 @@ func TestRolesKeysTypesAndTimes(t *testing.T) {
 	if len(acc.Types) != 1 || acc.Types[0].ID != 3 || len(m.listed) != 1 || m.listed[0].Key != "account_id=7 account_type_id=5" {
 		t.Fatalf("types %v, listed %v", acc.Types, m.listed)
 	}
+	// The key of an account of API_KEY_NON_EXPIRING_ACCOUNTS: no expiry.
+	set := settings("")
+	set.KeyNeverExpires = func(u, d string) bool { return u == a.Username && d == a.Domain }
+	if m := mapAccount(&a, set, map[int64]string{3: "phone"}, now); !m.imp.APIKey.Expires.IsZero() || m.keyExpired {
+		t.Fatalf("a non-expiring key: %+v expired %v", m.imp.APIKey, m.keyExpired)
+	}
 }
 
 func TestDictionaryBeyondTheItemIsListed(t *testing.T) {

@@ -277,9 +277,9 @@ func (s *Store) predictMarkers(ctx context.Context, batch []importer.AccountImpo
 }
 
 // importedKeyItem is the API key item ReplaceAPIKey writes, with the
-// source's creation and last use.
+// source's creation and last use; a key that never expires has no TTL.
 func importedKeyItem(a *account.Account, k *importer.KeyImport) map[string]types.AttributeValue {
-	return merge(apiKeyKey(k.Hash), map[string]types.AttributeValue{
+	item := merge(apiKeyKey(k.Hash), map[string]types.AttributeValue{
 		"type":              str("api_key"),
 		"account_id":        num(a.ID),
 		"username":          str(a.Username),
@@ -290,6 +290,10 @@ func importedKeyItem(a *account.Account, k *importer.KeyImport) map[string]types
 		"last_used_at":      num(k.LastUsedAt.Unix()),
 		schema.TTLAttribute: num(k.Expires.Unix()),
 	})
+	if k.Expires.IsZero() {
+		delete(item, schema.TTLAttribute)
+	}
+	return item
 }
 
 // typeLinkItem is the child AttachType writes.
