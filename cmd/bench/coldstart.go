@@ -85,6 +85,22 @@ func proxyEvent(method, resource, path, requestID string, headers map[string]str
 	return b
 }
 
+// machineEvent is an HTTP API payload 1.0 event (the machine API's) of a
+// GET with a query, as API Gateway sends it: no authorizer context.
+func machineEvent(path, requestID string, query map[string]string) []byte {
+	var ev map[string]any
+	if err := json.Unmarshal(proxyEvent("GET", path, path, requestID, nil, nil), &ev); err != nil {
+		panic(err) // built by proxyEvent
+	}
+	mq := map[string][]string{}
+	for k, v := range query {
+		mq[k] = []string{v}
+	}
+	ev["version"], ev["queryStringParameters"], ev["multiValueQueryStringParameters"] = "1.0", query, mq
+	b, _ := json.Marshal(ev)
+	return b
+}
+
 func wantStatus(status int) func([]byte) error {
 	return func(out []byte) error {
 		var r events.APIGatewayProxyResponse
@@ -181,6 +197,16 @@ func coldTargets(local map[string]string, user creds) ([]coldTarget, []string) {
 			body:  proxyEvent("POST", "/api/messages", "/api/messages", "cold-messages", map[string]string{"X-Api-Key": user.Key}, adminContext(principal)),
 			check: wantStatus(422),
 			env:   []string{"SIP_PROXY=sip:127.0.0.1:9;transport=tcp", "SIP_SENDER_URI=sip:bench@sip.example.org"}},
+		// The SIP check: a wrong secret is refused before any read; the
+		// db event is Flexisip's call for an unknown user.
+		api.GroupExtAuth: {event: "payload 1.0 event GET /api/flexisip/auth with a wrong secret (HTTP 403; no DynamoDB call)",
+			body:  machineEvent("/api/flexisip/auth", "cold-extauth", map[string]string{api.SecretParam: "wrong"}),
+			check: wantStatus(403),
+			db: &coldTarget{event: "payload 1.0 event GET /api/flexisip/auth for an unknown user (1 GetItem; Status: 401)",
+				body: machineEvent("/api/flexisip/auth", "cold-extauth", map[string]string{api.SecretParam: benchSecret,
+					"username": "nobody", "realm": domain, "nonce": "bm9uY2U", "uri": "sip:" + domain, "response": "00000000000000000000000000000000",
+					"cnonce": "null", "nc": "null", "qop": "null", "algorithm": "MD5", "method": "REGISTER", "domain": domain}),
+				check: wantSubstring(`Status: 401`)}},
 		hello:                 {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
 		devstack.FlexisipSync: flexisipColdTarget(), // flexisip.go
 	}
