@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SIPDomain != "sip.domain.com" || c.AppName != "Account Manager" || c.AppURL != "http://localhost" ||
+	if c.SIPDomain != "sip.domain.com" || c.AppName != "Account Manager" || c.AppURL != "" ||
 		c.DefaultPasswordAlgorithm != "SHA-256" || c.APIKeyExpiration != time.Hour || c.DigestNonceTTL != time.Hour ||
 		c.UsernameMinLength != 6 || c.PasswordMinLength != 6 || c.EmailUnique || c.DangerousEndpoints ||
 		c.RateLimitPerMinute != 600 || c.TableName != "flexiapi" || c.JWTPublicKey != nil || c.Realm != "" ||
