@@ -20,7 +20,8 @@ SHARED     ?= ../shared
 LINPHONE_SRC := $(SHARED)/tools/linphone-client
 # --prefer-offline: without a network, plain npx spends ~80 s looking up the registry.
 CDK        := npx --yes --prefer-offline aws-cdk@2.1148.1
-STAGE      ?= dev
+# STAGE overrides the stage of CONFIG (default dev without either).
+STAGE      ?=
 DIST       := dist
 APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester mariadb-server
 
@@ -110,12 +111,15 @@ linphone-client: apt-packages
 build:
 	go run ./cmd/devstack build -arch arm64 -out $(DIST)
 
-# The CloudFormation template, offline (no AWS account needed):
-# STAGE=prod CONFIG=prod.json make synth
+# The CloudFormation template, offline (no AWS account needed), then
+# cfn-lint: make synth CONFIG=deploy/example.json (the deploy configuration,
+# deploy/README.md). A configuration the stack refuses (an unknown name, a
+# function environment over 4 KB) fails here.
 .PHONY: synth
 synth: build
-	$(CDK) synth -q -c stage=$(STAGE) $(if $(CONFIG),-c config=$(CONFIG))
-	cfn-lint cdk.out/FlexiAPI-$(STAGE).template.json
+	rm -f cdk.out/FlexiAPI-*.template.json
+	$(CDK) synth -q $(if $(STAGE),-c stage=$(STAGE)) $(if $(CONFIG),-c config=$(CONFIG))
+	cfn-lint cdk.out/FlexiAPI-*.template.json
 
 # ---------------------------------------------------------------- run
 
