@@ -195,7 +195,9 @@ func (st *FlexiAPIStack) newDashboard() {
 		graph("Invocations per function", perFunction(func(p string) awscloudwatch.IMetric { return st.Functions[p].MetricInvocations(opts(p, "Sum")) })...),
 		graph("Errors and throttles per function", append(
 			perFunction(func(p string) awscloudwatch.IMetric { return st.Functions[p].MetricErrors(opts(p+" errors", "Sum")) }),
-			perFunction(func(p string) awscloudwatch.IMetric { return st.Functions[p].MetricThrottles(opts(p+" throttles", "Sum")) })...)...),
+			perFunction(func(p string) awscloudwatch.IMetric {
+				return st.Functions[p].MetricThrottles(opts(p+" throttles", "Sum"))
+			})...)...),
 		graph("Duration p99 per function (ms)", perFunction(func(p string) awscloudwatch.IMetric { return st.Functions[p].MetricDuration(opts(p, "p99")) })...),
 	}
 	table := []awscloudwatch.IWidget{
