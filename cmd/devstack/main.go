@@ -65,7 +65,15 @@ func main() {
 	os.Exit(code)
 }
 
-const localDir = ".local"
+// localDir holds make run's state and the files it writes for the other
+// tools (endpoints.json, admin.json, functions.json); FLEXIAPI_LOCAL_DIR
+// moves it (the README test runs a stack of its own beside a developer's).
+var localDir = func() string {
+	if d := os.Getenv("FLEXIAPI_LOCAL_DIR"); d != "" {
+		return d
+	}
+	return ".local"
+}()
 
 // build is `make build`: what the CDK stack deploys.
 func build(args []string) error {
