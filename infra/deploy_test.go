@@ -240,7 +240,7 @@ func TestEnvironmentSize(t *testing.T) {
 	if err == nil {
 		t.Fatal("a 4.6 KB environment was accepted")
 	}
-	for _, want := range []string{"function authorizer", "over Lambda's limit of 4096", "ACCOUNT_PROVISIONING_RC_FILE holds", "ssm:<parameter name>"} {
+	for _, want := range []string{"function authorizer", "over Lambda's limit of 4096", "ACCOUNT_PROVISIONING_RC_FILE holds", "keep in it only the sections the apps need"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message without %q: %v", want, err)
 		}
@@ -302,5 +302,40 @@ func TestDeployFileSettings(t *testing.T) {
 	s, err = LoadSettings(ctxOf(map[string]any{CtxConfig: writeConfig(t, map[string]any{"domains": dom, "APP_URL": "https://links.example.org"})}), "/repo", "/repo/infra")
 	if err != nil || s.Env["APP_URL"] != "https://links.example.org" {
 		t.Fatalf("explicit APP_URL %q %v", s.Env["APP_URL"], err)
+	}
+}
+
+// TestDeployChecklist: every step of docs/deploy.md gives its commands
+// and, under **Verify**, a shell block; the steps cover the issue's list.
+func TestDeployChecklist(t *testing.T) {
+	root, _ := FindRepoRoot(".")
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "deploy.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := strings.Split(string(doc), "\n### ")[1:]
+	if len(steps) < 14 {
+		t.Fatalf("%d steps", len(steps))
+	}
+	var titles []string
+	for _, s := range steps {
+		title, body, _ := strings.Cut(s, "\n")
+		titles = append(titles, title)
+		_, verify, ok := strings.Cut(body, "**Verify")
+		if !ok || !strings.Contains(verify, "```sh\n") {
+			t.Errorf("step %q: no **Verify** followed by a shell block", title)
+			continue
+		}
+		block, _, _ := strings.Cut(strings.SplitN(verify, "```sh\n", 2)[1], "```")
+		if strings.TrimSpace(block) == "" {
+			t.Errorf("step %q: an empty verification block", title)
+		}
+	}
+	all := strings.ToLower(strings.Join(titles, " | "))
+	for _, want := range []string{"bootstrap", "configuration", "deploy", "custom domain", "ses", "sms", "push", "first admin",
+		"flexisip", "provisioning", "import", "smoke", "roll back"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no step about %q in %s", want, all)
+		}
 	}
 }

@@ -23,8 +23,9 @@ const (
 
 // envAlternative says what to do with a large value.
 var envAlternative = map[string]string{
-	"ACCOUNT_PROVISIONING_RC_FILE": "give the linphonerc as an SSM parameter the function reads at start: " +
-		"ACCOUNT_PROVISIONING_RC_FILE=ssm:<parameter name> (a String or SecureString parameter, Advanced tier up to 8 KB; docs/deploy.md)",
+	"ACCOUNT_PROVISIONING_RC_FILE": "the functions cannot yet read a linphonerc from a parameter or an object at start " +
+		"(docs/deploy.md, Linphone remote provisioning): keep in it only the sections the apps need, " +
+		"under about 3.5 KB with the other variables",
 }
 
 // checkEnvironment refuses, at synth, a function environment Lambda would

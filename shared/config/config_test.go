@@ -85,3 +85,34 @@ func TestOperationsGuideListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestOperationsGuideMapsFlexiAPIEnv: every FlexiAPI variable we refuse is
+// in the guide's table with the same reason, and none of ours is in the
+// map.
+func TestOperationsGuideMapsFlexiAPIEnv(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string]bool{}
+	for _, v := range Vars {
+		ours[v.Name] = true
+	}
+	for name, why := range FlexiAPIEnv {
+		if ours[name] {
+			t.Errorf("%s is ours and in FlexiAPIEnv", name)
+		}
+		found := false
+		for _, line := range strings.Split(string(doc), "\n") {
+			if strings.Contains(line, "`"+name+"`") && strings.Contains(line, strings.ReplaceAll(why, "|", `\|`)) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("docs/operations.md has no row for %s with %q", name, why)
+		}
+	}
+	if !strings.Contains(string(doc), "### From FlexiAPI's `.env`") {
+		t.Error("the section EnvMapDoc names is gone")
+	}
+}
