@@ -28,6 +28,9 @@ func TestCfnLint(t *testing.T) {
 		// The machine API's custom domain and the Flexisip load balancer.
 		{"machine", machineOptions},
 		{"flexisip", flexisipContext},
+		{"sample", map[string]any{CtxConfig: sampleConfig}},
+		{"sample-bare", map[string]any{CtxConfig: bareSample(t)}},
+		{"traced", map[string]any{CtxStage: "tr", CtxTracing: true, CtxBackup: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

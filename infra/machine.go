@@ -76,16 +76,13 @@ func (st *FlexiAPIStack) newMachineAPI(retain awscdk.RemovalPolicy) {
 			BurstLimit: jsii.Number(float64(m.ThrottleBurst)),
 		},
 	}
-	if m.DomainName != "" {
+	if d, ok := s.Domains[APIMachine]; ok {
 		dn := awsapigatewayv2.NewDomainName(st.Stack, jsii.String("MachineDomain"), &awsapigatewayv2.DomainNameProps{
-			DomainName:  jsii.String(m.DomainName),
-			Certificate: awscertificatemanager.Certificate_FromCertificateArn(st.Stack, jsii.String("MachineCertificate"), jsii.String(m.CertificateArn)),
+			DomainName:  jsii.String(d.Name),
+			Certificate: awscertificatemanager.Certificate_FromCertificateArn(st.Stack, jsii.String("MachineDomainCertificate"), jsii.String(d.CertificateArn)),
 		})
 		stageProps.DomainMapping = &awsapigatewayv2.DomainMappingOptions{DomainName: dn}
-		awscdk.NewCfnOutput(st.Stack, jsii.String("MachineDomainTarget"), &awscdk.CfnOutputProps{
-			Description: jsii.String("DNS target (CNAME or alias) of " + m.DomainName),
-			Value:       dn.RegionalDomainName(),
-		})
+		st.newDomainOutputs(APIMachine, d, dn.RegionalDomainName(), dn.RegionalHostedZoneId())
 	}
 	stage := awsapigatewayv2.NewHttpStage(st.Stack, jsii.String("MachineStage"), stageProps)
 	st.MachineStage = stage

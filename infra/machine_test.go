@@ -12,12 +12,19 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 )
 
+const (
+	machineDomain      = "flexisip-api.example.org"
+	machineCertificate = "arn:aws:acm:eu-west-1:123456789012:certificate/0d3a6f7e-1111-4a2b-9c3d-5e6f7a8b9c0d"
+)
+
 // machineOptions adds the machine API's custom domain and the statistics
 // load balancer.
 var machineOptions = map[string]any{
-	CtxStage:                   "edge",
-	CtxMachineDomain:           "flexisip-api.example.org",
-	CtxMachineCertificate:      "arn:aws:acm:eu-west-1:123456789012:certificate/0d3a6f7e-1111-4a2b-9c3d-5e6f7a8b9c0d",
+	CtxStage: "edge",
+	CtxDomains: map[string]any{APIMachine: map[string]any{
+		"name":           machineDomain,
+		"certificateArn": machineCertificate,
+	}},
 	CtxLoadBalancer:            true,
 	CtxLoadBalancerCertificate: "arn:aws:acm:eu-west-1:123456789012:certificate/7e6d5c4b-2222-4a2b-9c3d-5e6f7a8b9c0d",
 	CtxMachineThrottleRate:     300,
@@ -185,12 +192,15 @@ func TestMachineOptions(t *testing.T) {
 	}
 	for _, d := range doms {
 		cfg := jsonString(d.Properties["DomainNameConfigurations"])
-		if d.Properties["DomainName"] != machineOptions[CtxMachineDomain] || !strings.Contains(cfg, machineOptions[CtxMachineCertificate].(string)) {
+		if d.Properties["DomainName"] != machineDomain || !strings.Contains(cfg, machineCertificate) {
 			t.Errorf("domain %v", d.Properties)
 		}
 	}
 	if _, ok := b.json.Outputs["MachineDomainTarget"]; !ok {
 		t.Error("no DNS target output for the custom domain")
+	}
+	if u, ok := b.json.Outputs["MachineDomainUrl"]; !ok || !strings.Contains(jsonString(u), "https://"+machineDomain+"/") {
+		t.Errorf("MachineDomainUrl output %v", u)
 	}
 	if n := len(devStack(t).json.OfType("AWS::ApiGatewayV2::DomainName")) + len(devStack(t).json.OfType("AWS::ElasticLoadBalancingV2::LoadBalancer")); n != 0 {
 		t.Errorf("the default stack has %d domain names and load balancers", n)

@@ -22,7 +22,7 @@ func TestSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := s.Machine; !m.AccessLogs || m.LoadBalancer || m.DomainName != "" || m.ThrottleRate != DefaultMachineThrottleRate {
+	if m := s.Machine; !m.AccessLogs || m.LoadBalancer || m.ThrottleRate != DefaultMachineThrottleRate {
 		t.Errorf("machine API defaults %+v: access logs on, no load balancer, no domain", m)
 	}
 	if s.Stage != "dev" || s.Production || s.AccessLogs || s.AlarmEmail != "" || s.LogRetentionDays != 30 ||
@@ -83,9 +83,10 @@ func TestSettingsErrors(t *testing.T) {
 		{"invalid PEM", map[string]any{}, map[string]any{"JWT_RSA_PUBLIC_KEY_PEM": "nope"}, "JWT_RSA_PUBLIC_KEY_PEM"},
 		{"WAF minimum", map[string]any{}, map[string]any{"FLEXIAPI_RATE_LIMIT_PER_MINUTE": 5}, "at least 10"},
 		{"missing file", map[string]any{"config": "/nonexistent/flexiapi.json"}, nil, "configuration file"},
-		{"machine domain without certificate", map[string]any{CtxMachineDomain: "api.example.org"}, nil, "go together"},
+		{"machine domain without certificate", map[string]any{CtxDomains: map[string]any{"machine": map[string]any{"name": "api.example.org"}}}, nil, "not an ACM certificate ARN"},
+		{"machine domain base path", map[string]any{CtxDomains: map[string]any{"machine": map[string]any{"name": "api.example.org", "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0d3a6f7e-1111-4a2b-9c3d-5e6f7a8b9c0d", "basePath": "flexisip"}}}, nil, "takes its domain's root"},
 		{"load balancer without certificate", map[string]any{CtxLoadBalancer: true}, nil, "needs " + CtxLoadBalancerCertificate},
-		{"certificate not an ARN", map[string]any{CtxMachineDomain: "api.example.org", CtxMachineCertificate: "my-cert"}, nil, "not an ARN"},
+		{"certificate not an ARN", map[string]any{CtxLoadBalancer: true, CtxLoadBalancerCertificate: "my-cert"}, nil, "not an ACM certificate ARN"},
 		{"machine throttle", map[string]any{CtxMachineThrottleRate: 0}, nil, CtxMachineThrottleRate},
 		{"clear Flexisip secret", map[string]any{}, map[string]any{"FLEXISIP_AUTH_SECRET": "Zq3M7xT1vB9nK4sW8eR2yU6iO0pA5dFg"}, "FLEXISIP_AUTH_SECRET is a secret"},
 	} {

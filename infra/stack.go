@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsbackup"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
@@ -147,6 +148,11 @@ type FlexiAPIStack struct {
 	// The projection for Flexisip (nil without flexisipSqlSecretArn).
 	FlexisipFailures awssqs.Queue
 	FlexisipMapping  awslambda.EventSourceMapping
+	// RestDomain is the REST API's custom domain (nil without one).
+	RestDomain awsapigateway.DomainName
+	Dashboard  awscloudwatch.Dashboard
+	// BackupPlan is nil without the backup setting.
+	BackupPlan awsbackup.BackupPlan
 }
 
 // NewFlexiAPIStack builds the stack of s.Stage. It is environment-agnostic
@@ -215,6 +221,11 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 
 	// ------------------------------------------------------------ functions
 	for _, p := range Programs() {
+		if err := checkEnvironment(p, env); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range Programs() {
 		st.newFunction(p, zips[p], env, retain)
 	}
 	for _, p := range Programs() {
@@ -230,10 +241,16 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 			return nil, err
 		}
 	}
+	for _, p := range sortedNames(s.VPC) {
+		st.placeInVPC(p, s.VPC[p])
+	}
 
 	// ------------------------------------------------------------ APIs
 	st.newAPI(retain)
 	st.newMachineAPI(retain) // machine.go
+	if d, ok := s.Domains[APIRest]; ok {
+		st.newRestDomain(d)
+	}
 	if s.Machine.LoadBalancer {
 		st.newLoadBalancer() // loadbalancer.go
 	}
@@ -251,10 +268,14 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 			&awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
 	})
 
-	// ------------------------------------------------------------ alarms
+	// ------------------------------------------------------------ alarms, dashboard, backup
 	st.newAlarms()
 	if s.FlexisipSecretARN != "" {
 		st.newFlexisipAlarms()
+	}
+	st.newDashboard()
+	if s.Backup != nil {
+		st.newBackupPlan(retain)
 	}
 
 	// ------------------------------------------------------------ outputs
@@ -360,6 +381,7 @@ func (st *FlexiAPIStack) newFunction(program, zip string, env map[string]*string
 		Environment:  &env,
 		LogGroup:     logs,
 		Role:         role,
+		Tracing:      tracing(s.Tracing),
 		// JSON, with Lambda's own START/END/REPORT lines (INFO) left out:
 		// each costs about 300 bytes of ingestion per invocation, and the
 		// router's request line already says route, status and duration.
@@ -434,7 +456,7 @@ func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
 		ThrottlingBurstLimit: jsii.Number(float64(s.ThrottleBurst)),
 		MetricsEnabled:       jsii.Bool(false),
 		DataTraceEnabled:     jsii.Bool(false),
-		TracingEnabled:       jsii.Bool(false),
+		TracingEnabled:       jsii.Bool(s.Tracing),
 	}
 	if s.AccessLogs {
 		lg := awslogs.NewLogGroup(st.Stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
@@ -621,9 +643,7 @@ func (st *FlexiAPIStack) newAlarms() {
 		st.AlarmsSNS.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(s.AlarmEmail), nil))
 	}
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	add := func(id, description string, metric awscloudwatch.IMetric, threshold float64) {
-		st.addAlarm(id, description, metric, threshold)
-	}
+	addN, add := st.addAlarmN, st.addAlarm
 	names := make([]string, 0, len(st.Functions))
 	for p := range st.Functions {
 		names = append(names, p)
@@ -654,17 +674,25 @@ func (st *FlexiAPIStack) newAlarms() {
 	}
 	add("Api5XX", "FlexiAPI "+s.Stage+": the API answered 5XX (>= 5 in 5 minutes)",
 		st.API.DeploymentStage().MetricServerError(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}), 5)
-	st.newMachineAlarms() // machine.go
+	st.newObservabilityAlarms(addN) // observability.go
+	st.newMachineAlarms()           // machine.go
 }
 
 // addAlarm is one alarm of the stack: the metric at or above threshold
-// over one period, missing data not breaching, notifying the alarm topic.
+// over one period.
 func (st *FlexiAPIStack) addAlarm(id, description string, metric awscloudwatch.IMetric, threshold float64) {
+	st.addAlarmN(id, description, metric, threshold, 1)
+}
+
+// addAlarmN is one alarm of the stack: the metric at or above threshold
+// over periods periods, missing data not breaching, notifying the alarm
+// topic.
+func (st *FlexiAPIStack) addAlarmN(id, description string, metric awscloudwatch.IMetric, threshold float64, periods int) {
 	a := awscloudwatch.NewAlarm(st.Stack, jsii.String(id), &awscloudwatch.AlarmProps{
 		Metric:             metric,
 		AlarmDescription:   jsii.String(description),
 		Threshold:          jsii.Number(threshold),
-		EvaluationPeriods:  jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(float64(periods)),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
@@ -673,6 +701,15 @@ func (st *FlexiAPIStack) addAlarm(id, description string, metric awscloudwatch.I
 	}
 	st.Alarms = append(st.Alarms, a)
 }
+
+func tracing(on bool) awslambda.Tracing {
+	if on {
+		return awslambda.Tracing_ACTIVE
+	}
+	return awslambda.Tracing_DISABLED
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 var retentionDays = map[int]awslogs.RetentionDays{
 	0: awslogs.RetentionDays_INFINITE, 1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS,
