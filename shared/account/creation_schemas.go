@@ -140,6 +140,14 @@ func unlessNull(r validate.Rule) validate.Rule { return nullSkipping{r} }
 
 type nullSkipping struct{ validate.Rule }
 
+// Types are the wrapped rule's, and null.
+func (n nullSkipping) Types() []string {
+	if t, ok := n.Rule.(validate.Typed); ok && len(t.Types()) > 0 {
+		return append(append([]string(nil), t.Types()...), validate.TypeNull)
+	}
+	return nil
+}
+
 func (n nullSkipping) Check(c validate.Context, v any, present bool) string {
 	if v == nil {
 		return ""

@@ -63,10 +63,33 @@ func Schemas() map[string]validate.Schema {
 		BodyCallDevice: {Steps: []validate.Step{{
 			{Name: "rang_at", Type: "string", Desc: "when the device rang (ISO 8601)", Rules: []validate.Rule{ISODate()}},
 			{Name: "invite_terminated", Type: "object",
-				Desc:  "`{\"at\": ISO 8601, \"state\": string}`: when and how the invitation ended; `at` and `state` go together",
-				Rules: []validate.Rule{validate.Documented("object")}},
+				Desc:  "`{\"at\": ISO 8601, \"state\": string}`: when and how the invitation ended; `at` and `state` go together (null counts as absent)",
+				Rules: []validate.Rule{terminationDoc{}}},
 		}}},
 		BodyCallEnd: {Steps: []validate.Step{{date("ended_at", "when the call finished", true)}}},
+	}
+}
+
+// terminationDoc documents invite_terminated, which the handler validates
+// (statsapi: its messages name the nested fields).
+type terminationDoc struct{}
+
+func (terminationDoc) Doc() string                              { return "object" }
+func (terminationDoc) Check(validate.Context, any, bool) string { return "" }
+func (terminationDoc) Types() []string                          { return []string{validate.TypeObject, validate.TypeNull} }
+func (terminationDoc) Schema() map[string]any {
+	nullable := func(t string) []any { return []any{t, validate.TypeNull} }
+	return map[string]any{
+		"properties": map[string]any{
+			"at":    map[string]any{"type": nullable(validate.TypeString), "description": "when the invitation ended (ISO 8601)"},
+			"state": map[string]any{"type": nullable(validate.TypeString), "maxLength": MaxStateLength, "description": "how it ended"},
+		},
+		// Both absent (or null), or both given.
+		"anyOf": []any{
+			map[string]any{"properties": map[string]any{"at": map[string]any{"type": validate.TypeNull}, "state": map[string]any{"type": validate.TypeNull}}},
+			map[string]any{"required": []any{"at", "state"}, "properties": map[string]any{
+				"at": map[string]any{"type": validate.TypeString}, "state": map[string]any{"type": validate.TypeString}}},
+		},
 	}
 }
 
@@ -75,7 +98,8 @@ func String() validate.Rule { return strictString{} }
 
 type strictString struct{}
 
-func (strictString) Doc() string { return "string" }
+func (strictString) Doc() string     { return "string" }
+func (strictString) Types() []string { return []string{validate.TypeString} }
 func (strictString) Check(c validate.Context, v any, _ bool) string {
 	if _, ok := v.(string); !ok {
 		return fmt.Sprintf("The %s must be a string.", c.Attr())
@@ -88,7 +112,8 @@ func Address() validate.Rule { return address{} }
 
 type address struct{}
 
-func (address) Doc() string { return "regex:@" }
+func (address) Doc() string     { return "regex:@" }
+func (address) Types() []string { return []string{validate.TypeString} }
 func (address) Check(c validate.Context, v any, _ bool) string {
 	if s, ok := v.(string); ok && strings.Contains(s, "@") {
 		return ""
@@ -102,7 +127,8 @@ func Integer() validate.Rule { return integer{} }
 
 type integer struct{}
 
-func (integer) Doc() string { return "integer" }
+func (integer) Doc() string     { return "integer" }
+func (integer) Types() []string { return []string{validate.TypeInteger, validate.TypeString} }
 func (integer) Check(c validate.Context, v any, _ bool) string {
 	if _, ok := AsInteger(v); ok {
 		return ""
