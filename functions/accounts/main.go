@@ -33,7 +33,7 @@ func main() {
 		Push:    notify.NewPush(cfg.PushApps),
 	})
 	rt, err := api.NewRouter(api.Routes, api.GroupAccounts, accountapi.Handlers(svc),
-		api.RouterOptions{Schemas: accountapi.Schemas(cfg), GateOn: apigw.GateOn(cfg), Logger: log})
+		api.RouterOptions{Schemas: accountapi.Schemas(cfg), Facts: accountapi.Facts(svc), GateOn: apigw.GateOn(cfg), Logger: log})
 	if err != nil {
 		log.Error("router", "error", err.Error())
 		panic(err)

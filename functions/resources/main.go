@@ -44,7 +44,7 @@ func main() {
 	)
 
 	rt, err := api.NewRouter(api.Routes, api.GroupResources, handlers,
-		api.RouterOptions{Schemas: schemas, GateOn: apigw.GateOn(cfg), Logger: log})
+		api.RouterOptions{Schemas: schemas, Facts: resourceapi.Facts(resources), GateOn: apigw.GateOn(cfg), Logger: log})
 	if err != nil {
 		log.Error("router", "error", err.Error())
 		panic(err)

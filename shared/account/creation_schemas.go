@@ -37,7 +37,7 @@ func SendByPushSchema() validate.Schema {
 // characters), whose existence part the flow checks against the table.
 func tokenRules(msg string) []validate.Rule {
 	return []validate.Rule{validate.Required(), validate.Scalar(), validate.SizeWithMessage(CreationTokenLength, msg),
-		validate.Documented("exists and unused")}
+		validate.StoreRule("exists and unused", FactTokenUnusable, msg)}
 }
 
 // RequestTokenSchema is POST
@@ -76,8 +76,8 @@ func PublicCreateSchema(cfg *config.Config) validate.Schema {
 		validate.Blacklist(cfg.BlacklistedUsernames),
 		validate.Pattern("regex:"+cfg.UsernameRegexSource, cfg.UsernameRegex, MsgSIPUsername),
 		validate.Min(cfg.UsernameMinLength), validate.Max(maxUsername),
-		validate.Documented("unique:accounts,username (in the domain)"),
-		validate.Documented("unique:accounts_tombstones,username (in the domain)"),
+		validate.StoreRule("unique:accounts,username (in the domain)", FactUsernameTaken, MsgUsernameTaken),
+		validate.StoreRule("unique:accounts_tombstones,username (in the domain)", FactUsernameTombstone, MsgUsernameTaken),
 		validate.Filled()}
 	// An explicit null email or phone is not "absent": FlexiAPI runs the
 	// non-nullable rules on it and answers one message (`must be a valid
@@ -85,10 +85,10 @@ func PublicCreateSchema(cfg *config.Config) validate.Schema {
 	// bounds do not add theirs to it.
 	email := []validate.Rule{validate.RequiredWithout("phone"), validate.Email(), unlessNull(validate.Max(maxEmail))}
 	if cfg.EmailUnique {
-		email = append(email, validate.Documented("unique:accounts,email"))
+		email = append(email, validate.StoreRule("unique:accounts,email", FactEmailTaken, MsgEmailTaken))
 	}
 	phone := []validate.Rule{validate.RequiredWithout("email"), validate.RequiredWithout("username"), unlessNull(validate.Scalar()),
-		validate.Documented("unique:aliases,alias"), validate.Documented("unique:accounts,username"),
+		validate.StoreRule("unique:aliases,alias", FactPhoneAlias, MsgPhoneTaken), validate.StoreRule("unique:accounts,username", FactPhoneUsername, MsgPhoneTaken),
 		unlessNull(validate.WithoutSpaces()), validate.StartsWith("+"), unlessNull(validate.Max(maxUsername))}
 	return validate.Schema{Steps: []validate.Step{{
 		{Name: "username", Type: "string", Desc: "required without phone", Rules: username},

@@ -15,6 +15,7 @@ type Store interface {
 	creationStore
 	selfStore
 	adminStore
+	holderStore
 
 	// NextAccountID allocates an integer id from an atomic counter.
 	NextAccountID(ctx context.Context) (int64, error)

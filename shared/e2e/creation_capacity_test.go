@@ -7,7 +7,9 @@ import (
 )
 
 // TestCreationCapacity measures the function units of the creation flows
-// (DynamoDB Local's accounting; docs/access-patterns.md, "Built").
+// (DynamoDB Local's accounting; docs/access-patterns.md, "Built"). A
+// refused creation also reads what its 422 reports (the holders of the
+// username, email and phone, and the token).
 func TestCreationCapacity(t *testing.T) {
 	e := newCreationEnv(t, map[string]string{"APP_DANGEROUS_ENDPOINTS": "true", "SMS_MAX_PER_PHONE_PER_HOUR": "5"})
 	type step struct {
@@ -44,10 +46,10 @@ func TestCreationCapacity(t *testing.T) {
 	tok := measure(step{"admin creation token", "POST", "/api/account_creation_tokens", "POST /api/account_creation_tokens", "", 201, 0, 1}).JSON(t)["token"].(string)
 	measure(step{"with-account-creation-token, username taken", "POST", "/api/accounts/with-account-creation-token",
 		"POST /api/accounts/with-account-creation-token",
-		`{"username":"measured1","password":"secret1","account_creation_token":"` + tok + `"}`, 422, 1, 1})
+		`{"username":"measured1","password":"secret1","account_creation_token":"` + tok + `"}`, 422, 3, 1})
 	measure(step{"with-account-creation-token, unknown token", "POST", "/api/accounts/with-account-creation-token",
 		"POST /api/accounts/with-account-creation-token",
-		`{"username":"measured9","password":"secret1","account_creation_token":"0123456789abc"}`, 422, 1, 0})
+		`{"username":"measured9","password":"secret1","account_creation_token":"0123456789abc"}`, 422, 2, 0})
 	req := measure(step{"request token", "POST", "/api/account_creation_request_tokens", "POST /api/account_creation_request_tokens", "", 201, 0, 1}).JSON(t)["token"].(string)
 	measure(step{"exchange, not validated", "POST", "/api/account_creation_tokens/using-account-creation-request-token",
 		"POST /api/account_creation_tokens/using-account-creation-request-token", `{"account_creation_request_token":"` + req + `"}`, 404, 1, 0})

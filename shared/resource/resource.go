@@ -67,6 +67,7 @@ var (
 
 // Store is what this domain needs from storage.
 type Store interface {
+	holderStore
 	AccountByID(ctx context.Context, id int64) (*account.Account, error)
 	// AccountsByIDs reads accounts (eventually consistent), skipping ids
 	// that do not exist, in no particular order.

@@ -31,11 +31,11 @@ const (
 func Schemas() map[string]validate.Schema {
 	typeKey := validate.Field{Name: "key", Type: "string", Desc: "lowercase letters, digits, `-` and `_`, unique",
 		Rules: []validate.Rule{validate.Required(), AlphaDash(), validate.NoUppercase(), validate.Max(maxTypeKey),
-			validate.Documented("unique:account_types,key")}}
+			validate.StoreRule("unique:account_types,key", FactKeyTaken, "The key has already been taken.")}}
 	return map[string]validate.Schema{
 		SchemaList: {Steps: []validate.Step{{
 			{Name: "title", Type: "string", Desc: "unique", Rules: []validate.Rule{validate.Required(), validate.Scalar(), validate.Max(maxTitle),
-				validate.Documented("unique:contacts_lists,title")}},
+				validate.StoreRule("unique:contacts_lists,title", FactTitleTaken, "The title has already been taken.")}},
 			{Name: "description", Type: "string", Rules: []validate.Rule{validate.Required(), validate.Scalar(), validate.Max(maxDescription)}},
 		}}},
 		SchemaTypeCreate: {Steps: []validate.Step{{typeKey}}},
