@@ -378,7 +378,8 @@ var Routes = LazyTable([]Route{
 		Tag: "Statistics", Summary: "Count the calls and messages of a domain per day or per hour, with their outcomes.", Addition: true,
 		Description: "Query: `from`, `to` (required, `YYYY-MM-DD` or ISO 8601; `to` excluded), `by` (`day`, default, up to 366 days; `hour`, up to 31 days), " +
 			"`domain` (the senders' domain; default `APP_SIP_DOMAIN`, another one only with `APP_ADMINS_MANAGE_MULTI_DOMAINS`). " +
-			"Every bucket of the period is present. A call is `answered` when a device accepted it, `failed` when none did and one ended in error, `missed` otherwise; " +
+			"Every bucket of the period is present. A call is `answered` when a device accepted it, `failed` when none did and one ended in error, " +
+			"`in_progress` while no device has reported the end of its invitation (and the call has no `ended_at`), `missed` otherwise; " +
 			"a message is `delivered` when a device reported a 2xx status, `failed` when devices reported only other statuses, `pending` before any report.",
 		Status: 200, Response: "StatisticsCounts",
 		Inputs: append(periodInputs, Param{Name: "by", In: InQuery, Enum: []string{"day", "hour"}, Desc: "The bucket: `day` (default, up to 366 days) or `hour` (up to 31 days)."})},

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -45,3 +46,40 @@ func TestStatisticsDeviceRowIDs(t *testing.T) {
 	}
 }
 
+// TestStatisticsCallInProgress: a call no device has reported the end of
+// its invitation for is in_progress in the counts and the export, not
+// missed; once a device declines it is missed, once one accepts answered.
+func TestStatisticsCallInProgress(t *testing.T) {
+	e := newEnv(t, nil)
+	call := statID("in-progress")
+	expect(t, e.asAdmin("POST", "/api/statistics/calls", `{"id":"`+call+`","from":"tony@`+domain+`","to":"mike@`+domain+`","initiated_at":"2024-04-02T10:00:00Z"}`), 200)
+	expect(t, e.asAdmin("PATCH", "/api/statistics/calls/"+call+"/devices/phone", `{"rang_at":"2024-04-02T10:00:01Z"}`), 201)
+	counts := func() map[string]any {
+		t.Helper()
+		r := e.asAdmin("GET", "/api/statistics/counts?from=2024-04-02&to=2024-04-03", "")
+		expect(t, r, 200)
+		return r.JSON(t)["data"].([]any)[0].(map[string]any)["calls"].(map[string]any)
+	}
+	outcome := func() string {
+		t.Helper()
+		r := e.asAdmin("GET", "/api/statistics/export/calls?from=2024-04-02&to=2024-04-03", "")
+		expect(t, r, 200)
+		lines := strings.Split(strings.TrimSpace(r.Body), "\n")
+		cells := strings.Split(lines[len(lines)-1], ",")
+		return cells[len(cells)-1]
+	}
+	if c := counts(); c["in_progress"] != float64(1) || c["missed"] != float64(0) || c["total"] != float64(1) {
+		t.Fatalf("ringing call: %v", c)
+	}
+	if got := outcome(); got != "in_progress" {
+		t.Fatalf("export outcome %q", got)
+	}
+	expect(t, e.asAdmin("PATCH", "/api/statistics/calls/"+call+"/devices/phone", `{"invite_terminated":{"at":"2024-04-02T10:00:09Z","state":"declined"}}`), 200)
+	if c := counts(); c["in_progress"] != float64(0) || c["missed"] != float64(1) {
+		t.Fatalf("declined call: %v", c)
+	}
+	expect(t, e.asAdmin("PATCH", "/api/statistics/calls/"+call+"/devices/desk", `{"invite_terminated":{"at":"2024-04-02T10:00:10Z","state":"accepted"}}`), 201)
+	if c := counts(); c["answered"] != float64(1) || c["missed"] != float64(0) {
+		t.Fatalf("accepted call: %v", c)
+	}
+}

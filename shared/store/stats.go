@@ -246,13 +246,12 @@ func (s *Store) UpsertCallDevice(ctx context.Context, u stats.CallDeviceUpdate) 
 		vals[":ta"], vals[":ts"] = timeAttr(u.Terminated.At), str(u.Terminated.State)
 		set = append(set, "#ta = :ta", "#ts = :ts")
 		cond = append(cond, "#ta", ":ta", "#ts", ":ts")
-		// Only the states that decide the outcome go to the indexed set:
-		// the others (declined, canceled, accepted_elsewhere…) would
-		// rewrite the GSI5 entry for nothing.
-		if stats.DecidesOutcome(u.Terminated.State) {
-			vals[":states"] = &types.AttributeValueMemberSS{Value: []string{u.Terminated.State}}
-			add = " ADD states :states"
-		}
+		// The indexed set gets the termination mark and the states that
+		// decide the outcome, not the others (declined, canceled,
+		// accepted_elsewhere…): a set that does not change leaves the GSI5
+		// entry alone.
+		vals[":states"] = &types.AttributeValueMemberSS{Value: stats.StateMarks(u.Terminated.State)}
+		add = " ADD states :states"
 	}
 	// The "new device" pair compares created_at with now only to have
 	// attribute_not_exists(#c): an existing device's created_at is kept.
