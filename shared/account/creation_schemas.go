@@ -1,6 +1,8 @@
 package account
 
 import (
+	"regexp"
+
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
@@ -18,18 +20,26 @@ const (
 // registration tokens are about 160 characters, APNs device tokens 64.
 const maxPushField = 512
 
-// pushFieldRules: required (FlexiAPI checks nothing else), bounded.
-func pushFieldRules() []validate.Rule {
-	return []validate.Rule{validate.Required(), validate.Scalar(), validate.Max(maxPushField)}
+// noControl refuses control characters (NUL, line breaks, C1): no push
+// identifier has them, and SNS refuses them (a 503 for a client mistake).
+var noControl = regexp.MustCompile(`^[^\x00-\x1F\x7F-\x9F]*$`)
+
+// pushFieldRules: required (FlexiAPI checks nothing else), text (a JSON
+// number is no provider nor token), without control characters, bounded:
+// what SNS would refuse is a 422, not a failed send.
+func pushFieldRules(name string) []validate.Rule {
+	attr := validate.Context{Field: name}.Attr()
+	return []validate.Rule{validate.Required(), validate.Text(), validate.Max(maxPushField),
+		validate.Pattern(`regex:^[^\x00-\x1F\x7F-\x9F]*$`, noControl, "The "+attr+" format is invalid.")}
 }
 
 // SendByPushSchema is POST /account_creation_tokens/send-by-push (and the
 // 2021 POST /tokens).
 func SendByPushSchema() validate.Schema {
 	return validate.Schema{Steps: []validate.Step{{
-		{Name: "pn_provider", Type: "string", Desc: "the push notification provider (fcm, apns, apns.dev)", Rules: pushFieldRules()},
-		{Name: "pn_param", Type: "string", Desc: "the push notification parameter (project or app id)", Rules: pushFieldRules()},
-		{Name: "pn_prid", Type: "string", Desc: "the push notification unique id (device token)", Rules: pushFieldRules()},
+		{Name: "pn_provider", Type: "string", Desc: "the push notification provider (fcm, apns, apns.dev)", Rules: pushFieldRules("pn_provider")},
+		{Name: "pn_param", Type: "string", Desc: "the push notification parameter (project or app id)", Rules: pushFieldRules("pn_param")},
+		{Name: "pn_prid", Type: "string", Desc: "the push notification unique id (device token)", Rules: pushFieldRules("pn_prid")},
 	}}}
 }
 

@@ -472,7 +472,8 @@ func (m *model) operation(e *endpoint) obj {
 	if e.Body != nil {
 		rb := obj{}
 		desc := "JSON, or form-encoded (every value then is text); a body without `Content-Type` is read as JSON. " +
-			"The query string's values are read as body fields too (the body wins)."
+			"The query string's values are read as body fields too (the body wins). " +
+			"Text values are trimmed of surrounding white space before validation (passwords excepted), and an empty text counts as null."
 		if e.Body.Steps > 1 {
 			desc += fmt.Sprintf(" Validated in %d steps: only the errors of the first failing step are reported.", e.Body.Steps)
 		}

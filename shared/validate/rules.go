@@ -134,6 +134,18 @@ func Scalar() Rule {
 	}}, scalarTypes...)
 }
 
+// Text is Laravel's own string rule: text only, a JSON number fails
+// ("The :attr must be a string."). Scalar is FlexiAPI's reading of most
+// fields, where a number is taken as its text.
+func Text() Rule {
+	return withTypes(ruleFunc{"string", func(c Context, v any) string {
+		if _, ok := v.(string); !ok {
+			return fmt.Sprintf("The %s must be a string.", c.Attr())
+		}
+		return ""
+	}}, TypeString)
+}
+
 func size(v any) (int, bool) {
 	s, ok := AsString(v)
 	if !ok {
