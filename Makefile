@@ -11,13 +11,18 @@ LOCAL      := .local
 TOOLS      := $(LOCAL)/tools
 DDB_JAR    := $(TOOLS)/dynamodb/DynamoDBLocal.jar
 SES_CLI    := $(TOOLS)/ses/node_modules/aws-ses-v2-local/dist/cli.js
+# Go tools at pinned versions, from the Go module proxy.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE         := $(TOOLS)/aws-lambda-rie-$(RIE_VERSION)
 SHARED     ?= ../shared
 LINPHONE_SRC := $(SHARED)/tools/linphone-client
 # --prefer-offline: without a network, plain npx spends ~80 s looking up the registry.
 CDK        := npx --yes --prefer-offline aws-cdk@2.1148.1
 STAGE      ?= dev
 DIST       := dist
-APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester
+APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester mariadb-server
 
 export GOFLAGS := -buildvcs=false
 
@@ -29,7 +34,7 @@ help:
 	@echo "make build    arm64 bootstraps for AWS in $(DIST)/<function>/bootstrap and $(DIST)/<function>.zip"
 	@echo "make bench    measure cold starts, latency, capacity units and cost into docs/benchmarks.md"
 	@echo "make fuzz     run the fuzz targets for FUZZTIME each (default 60s)"
-	@echo "make tools    install DynamoDB Local and the SES v2 emulator into $(TOOLS)"
+	@echo "make tools    install DynamoDB Local and the SES v2 emulator into $(TOOLS) (make test adds staticcheck and aws-lambda-rie)"
 
 # ---------------------------------------------------------------- tools
 
@@ -49,6 +54,22 @@ $(SES_CLI):
 	mkdir -p $(TOOLS)/ses
 	cd $(TOOLS)/ses && npm install --silent --no-audit --no-fund --prefix . aws-ses-v2-local@2.10.2 >/dev/null
 	test -f $@
+
+# `go install` into a scratch folder beside the target, then a rename:
+# helpers sharing .local/tools never see half a binary.
+$(STATICCHECK):
+	@echo "installing staticcheck $(STATICCHECK_VERSION)"
+	mkdir -p $(TOOLS) && d=$$(mktemp -d $(TOOLS)/.install.XXXXXX) && \
+		GOBIN=$$(cd $$d && pwd) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) && \
+		mv $$d/staticcheck $@ && rmdir $$d
+
+# AWS's Lambda Runtime Interface Emulator, which make test runs every
+# bootstrap under once (shared/e2e/rie_test.go).
+$(RIE):
+	@echo "installing aws-lambda-rie $(RIE_VERSION)"
+	mkdir -p $(TOOLS) && d=$$(mktemp -d $(TOOLS)/.install.XXXXXX) && \
+		GOBIN=$$(cd $$d && pwd) go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION) && \
+		mv $$d/aws-lambda-rie $@ && rmdir $$d
 
 .PHONY: check-moto
 check-moto:
@@ -99,23 +120,28 @@ synth: build
 # ---------------------------------------------------------------- run
 
 .PHONY: run
-run: tools redis-server
+run: tools servers
 	go run ./cmd/devstack run
 
-# The stand-in for Flexisip's Redis registrar (devices): Debian's package,
-# installed alone when missing (make test installs every package).
-.PHONY: redis-server
-redis-server:
-	@command -v redis-server >/dev/null || $(MAKE) --no-print-directory apt-packages APT_PACKAGES=redis-server
+# The stand-ins for Flexisip's Redis registrar (devices) and for the SQL
+# database it authenticates from: Debian's packages, installed when
+# missing (make test installs every package).
+.PHONY: servers
+servers:
+	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
+	command -v mariadbd >/dev/null || test -x /usr/sbin/mariadbd || missing="$$missing mariadb-server"; \
+	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory apt-packages APT_PACKAGES="$$missing"; fi
 
 # ---------------------------------------------------------------- test
 
 .PHONY: test
-test: tools linphone-client
+test: tools $(STATICCHECK) $(RIE) linphone-client
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./... && go vet -tags integration ./...
+	$(STATICCHECK) ./... && $(STATICCHECK) -tags integration ./...
 	cd infra && go vet ./... && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 go test -count=1 -timeout 30m ./...
-	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) go run ./cmd/devstack exec -- go test -tags integration -count=1 -timeout 20m ./...
+	LINPHONE_CLIENT=$$(cat $(LOCAL)/linphone-client.path) AWS_LAMBDA_RIE=$(abspath $(RIE)) \
+		go run ./cmd/devstack exec -- go test -tags integration -count=1 -timeout 20m ./...
 
 # The tests that need nothing but Go (no emulator, no Debian package):
 # seconds, for the edit-test loop. The integration tests (build tag

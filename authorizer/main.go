@@ -9,18 +9,12 @@ import (
 
 	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/authn"
-	"github.com/flexiapi-serverless/flexiapi/shared/config"
-	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+	"github.com/flexiapi-serverless/flexiapi/shared/startup"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 )
 
 func main() {
-	log := logging.New("authorizer")
-	cfg := config.MustLoad()
-	st, err := store.New(context.Background(), cfg.TableName)
-	if err != nil {
-		log.Error("store", "error", err.Error())
-		panic(err)
-	}
-	lambda.Start(apigw.AuthorizerHandler(authn.New(st, cfg, log), log))
+	fn := startup.Begin("authorizer")
+	st := startup.Must(store.New(context.Background(), fn.Config.TableName))
+	lambda.Start(apigw.AuthorizerHandler(authn.New(st, fn.Config, fn.Log), fn.Log))
 }

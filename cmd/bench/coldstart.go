@@ -199,10 +199,7 @@ func coldTargets(local map[string]string, user creds) ([]coldTarget, []string) {
 
 // coldOrder: the reference first, then the deployment's binaries sorted.
 func coldOrder(local map[string]string) []string {
-	names := []string{hello}
-	for _, g := range api.Groups {
-		names = append(names, g)
-	}
+	names := append([]string{hello}, api.Groups...)
 	names = append(names, devstack.Authorizer, devstack.Maintenance)
 	seen := map[string]bool{}
 	for _, n := range names {

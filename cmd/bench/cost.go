@@ -135,17 +135,16 @@ func programName(key string) string {
 
 // costKind is one request kind of the cost model.
 type costKind struct {
-	name        string
-	gwRequests  float64 // API Gateway requests per operation
-	authzCalls  float64 // authorizer invocations per operation
-	fnCalls     float64 // function invocations per operation
-	fn          string  // the function's name, for its memory
-	authzMS     float64 // mean billed ms per authorizer invocation
-	fnMS        float64 // mean billed ms per function invocation
-	rcu, wcu    float64 // per operation, authorizer and function together
-	logBytes    float64 // per operation
-	fromLoad    bool    // figures from the warm phase (else from the capacity phase)
-	unavailable string
+	name       string
+	gwRequests float64 // API Gateway requests per operation
+	authzCalls float64 // authorizer invocations per operation
+	fnCalls    float64 // function invocations per operation
+	fn         string  // the function's name, for its memory
+	authzMS    float64 // mean billed ms per authorizer invocation
+	fnMS       float64 // mean billed ms per function invocation
+	rcu, wcu   float64 // per operation, authorizer and function together
+	logBytes   float64 // per operation
+	fromLoad   bool    // figures from the warm phase (else from the capacity phase)
 }
 
 type costLine struct {

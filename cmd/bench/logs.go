@@ -203,13 +203,3 @@ func billedMS(ms float64) float64 {
 	}
 	return max(b, 1)
 }
-
-// lines returns the authorizer and function records of one request id.
-func (s *logSink) lines(id string) (authz, fn []logRecord) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if pr := s.requests[id]; pr != nil {
-		return append([]logRecord(nil), pr.authorizer...), append([]logRecord(nil), pr.function...)
-	}
-	return nil, nil
-}

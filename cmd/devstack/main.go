@@ -116,7 +116,8 @@ func execute(args []string) (int, error) {
 		return 1, err
 	}
 	defer stack.Close()
-	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s, SES emulator %s, moto (SNS) %s, redis-server (registrar) %s\n", stack.DynamoDB, stack.SES, stack.SNS, stack.Redis)
+	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s, SES emulator %s, moto (SNS) %s, redis-server (registrar) %s, MariaDB 127.0.0.1:%d\n",
+		stack.DynamoDB, stack.SES, stack.SNS, stack.Redis, stack.MariaDB.Port)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), stack.Env()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -172,6 +173,8 @@ func run() error {
 		// A configured registrar (a real Flexisip's Redis) replaces ours.
 		NoRedis:     os.Getenv("FLEXISIP_REDIS_URL") != "",
 		DynamoDBDir: filepath.Join(localDir, "dynamodb-data"),
+		MariaDBPort: envInt("MARIADB_PORT", 3307),
+		MariaDBDir:  filepath.Join(localDir, "mariadb"),
 	})
 	if err != nil {
 		return err
@@ -220,11 +223,17 @@ func run() error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis}
+	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis,
+		"flexisip_sql": stack.MariaDB.URL}
 	if err := writeJSON(filepath.Join(localDir, "endpoints.json"), endpoints); err != nil {
 		return err
 	}
 	if err := writeJSON(filepath.Join(localDir, "admin.json"), admin); err != nil {
+		return err
+	}
+	// flexiapi-admin, run next to make run, uses the same stack and
+	// settings as the functions (APP_KEY aside: it never answers Digest).
+	if err := writeJSON(filepath.Join(localDir, "functions.json"), cliEnv(fnEnv)); err != nil {
 		return err
 	}
 	fmt.Printf("\nFlexiAPI Serverless is running at http://%s/api (Ctrl-C stops everything)\n\n", addr)
@@ -282,6 +291,17 @@ func bootstrapAdmin(ctx context.Context, svc *account.Service, cfg *config.Confi
 		return adminFile{}, err
 	}
 	return adminFile{ID: a.ID, Username: a.Username, Domain: a.Domain, Password: password, APIKey: key}, nil
+}
+
+// cliEnv is the functions' environment for flexiapi-admin, without APP_KEY.
+func cliEnv(fnEnv []string) map[string]string {
+	out := map[string]string{}
+	for _, kv := range fnEnv {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "APP_KEY" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func mustJSON(v any) string {

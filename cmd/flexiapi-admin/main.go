@@ -1,124 +1,119 @@
-// Command flexiapi-admin is the operator's tool: create the table, create
-// (or take back) an admin account and print an API key for it. It talks
-// to DynamoDB through the standard AWS configuration, so the same command
-// works against DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB) and real AWS
-// (AWS_PROFILE, AWS_REGION).
+// Command flexiapi-admin is the operator's tool. Run it with -h for the
+// list of commands; each command takes -h too.
 //
-//	flexiapi-admin create-table
-//	flexiapi-admin create-admin [-username admin] [-domain D] [-password P] [-algorithm SHA-256]
-//	flexiapi-admin api-key -username U [-domain D]
-//
-// Settings come from the same variables as the functions (FLEXIAPI_TABLE,
-// APP_SIP_DOMAIN, ACCOUNT_REALM...); -table overrides FLEXIAPI_TABLE.
+// It reaches DynamoDB through the standard AWS configuration (AWS_PROFILE,
+// AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB...), and reads its settings from
+// the same variables as the functions (FLEXIAPI_TABLE, APP_SIP_DOMAIN,
+// ACCOUNT_REALM...). Next to `make run` it finds the local stack by itself
+// (see localstack.go).
 package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"time"
-
-	"github.com/flexiapi-serverless/flexiapi/shared/account"
-	"github.com/flexiapi-serverless/flexiapi/shared/auth"
-	"github.com/flexiapi-serverless/flexiapi/shared/config"
-	"github.com/flexiapi-serverless/flexiapi/shared/store"
+	"strings"
+	"text/tabwriter"
 )
 
+// command is one subcommand. run parses its own flags from fs (already
+// holding the common ones) and does the work.
+type command struct {
+	name    string
+	args    string // synopsis of the flags, for the usage line
+	summary string
+	// setup declares the command's flags; run executes it once they are
+	// parsed.
+	setup func(fs *flag.FlagSet) func(ctx context.Context, e *Env) error
+}
+
+// commands is the table of every subcommand, in the order -h lists them.
+// A command lives in its own file and is one row here.
+var commands = []command{
+	createTableCommand,
+	createAdminCommand,
+	apiKeyCommand,
+}
+
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "flexiapi-admin:", err)
-		os.Exit(1)
-	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// Admin is what create-admin prints (and make run writes to .local/admin.json).
-type Admin struct {
-	ID       int64  `json:"id"`
-	Username string `json:"username"`
-	Domain   string `json:"domain"`
-	Password string `json:"password"`
-	APIKey   string `json:"api_key"`
-}
-
-func usage() error {
-	return fmt.Errorf("usage: flexiapi-admin create-table | create-admin [-username U] [-domain D] [-password P] [-algorithm MD5|SHA-256] | api-key -username U [-domain D]  (common flag: -table NAME)")
-}
-
-func run(args []string) error {
+// run executes one command line and returns the exit status: 0, 1 when
+// the command failed, 2 for a usage error.
+func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return usage()
+		usage(stderr)
+		return 2
 	}
-	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	table := fs.String("table", "", "DynamoDB table (default $FLEXIAPI_TABLE)")
-	username := fs.String("username", "admin", "admin username")
-	domain := fs.String("domain", "", "domain (default $APP_SIP_DOMAIN)")
-	password := fs.String("password", "", "password (default: a random one, printed)")
-	algorithm := fs.String("algorithm", "SHA-256", "password algorithm")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	// The CLI never answers Digest, so it does not need the deployment's
-	// APP_KEY; every other setting (realm, domain, table) must match it.
-	cfg, err := config.Load(func(name string) string {
-		if name == "APP_KEY" && os.Getenv(name) == "" {
-			return "not-used-by-flexiapi-admin"
-		}
-		if name == "FLEXIAPI_TABLE" && *table != "" {
-			return *table
-		}
-		return os.Getenv(name)
-	})
-	if err != nil {
-		return err
-	}
-	if *domain == "" {
-		*domain = cfg.SIPDomain
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	st, err := store.New(ctx, cfg.TableName)
-	if err != nil {
-		return err
-	}
-	svc := account.NewService(st, cfg)
 	switch args[0] {
-	case "create-table":
-		created, err := store.EnsureTable(ctx, st.Client(), cfg.TableName)
-		if err != nil {
-			return err
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 {
+			return run([]string{args[1], "-h"}, stdout, stderr)
 		}
-		if created {
-			fmt.Printf("table %s created\n", cfg.TableName)
-		} else {
-			fmt.Printf("table %s already exists\n", cfg.TableName)
-		}
-		return nil
-	case "create-admin":
-		if *password == "" {
-			*password = auth.Random(16)
-		}
-		a, _, err := svc.EnsureAdmin(ctx, *username, *domain, *password, *algorithm)
-		if err != nil {
-			return err
-		}
-		key, err := svc.RefreshAPIKey(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		return json.NewEncoder(os.Stdout).Encode(Admin{ID: a.ID, Username: a.Username, Domain: a.Domain, Password: *password, APIKey: key})
-	case "api-key":
-		a, err := st.AccountBySIP(ctx, *username, *domain)
-		if err != nil {
-			return fmt.Errorf("account %s@%s: %w", *username, *domain, err)
-		}
-		key, err := svc.RefreshAPIKey(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		fmt.Println(key)
-		return nil
+		usage(stdout)
+		return 0
 	}
-	return usage()
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "flexiapi-admin: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	common := commonFlags(fs)
+	exec := cmd.setup(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: flexiapi-admin %s %s\n\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), "\nflexiapi-admin -h says where the settings and the AWS configuration come from.")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "flexiapi-admin %s: %v\n", cmd.name, err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "flexiapi-admin %s: unexpected argument %q (run flexiapi-admin %s -h)\n", cmd.name, fs.Arg(0), cmd.name)
+		return 2
+	}
+	env, err := common.environment(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "flexiapi-admin %s: %v\n", cmd.name, err)
+		return 1
+	}
+	env.Stdout, env.Stderr = stdout, stderr
+	ctx, cancel := signalContext()
+	defer cancel()
+	if err := exec(ctx, env); err != nil {
+		fmt.Fprintf(stderr, "flexiapi-admin %s: %v\n", cmd.name, err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "usage: flexiapi-admin COMMAND [flags]   (flexiapi-admin COMMAND -h for its flags)\n\nCommands:\n")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, firstLine(c.summary))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%s", environmentHelp)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -5,38 +5,30 @@ package main
 import (
 	"context"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 	"github.com/flexiapi-serverless/flexiapi/shared/accountapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
-	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
-	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/notify"
 	"github.com/flexiapi-serverless/flexiapi/shared/registrar"
+	"github.com/flexiapi-serverless/flexiapi/shared/startup"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 )
 
 func main() {
-	log := logging.New(api.GroupAccounts)
-	cfg := config.MustLoad()
-	st, err := store.New(context.Background(), cfg.TableName)
-	if err != nil {
-		log.Error("store", "error", err.Error())
-		panic(err)
-	}
+	fn := startup.Begin(api.GroupAccounts)
+	st := startup.Must(store.New(context.Background(), fn.Config.TableName))
+	fn.Serve(group(fn.Config, st))
+}
+
+// group wires the accounts group over a store (nil in the wiring test).
+func group(cfg *config.Config, st *store.Store) startup.Group {
 	svc := account.NewService(st, cfg).WithDeps(account.Deps{
 		SMS:     notify.NewSMS(),
 		Mail:    notify.NewMail(cfg.MailFromAddress, cfg.MailFromName),
 		Devices: registrar.FromURL(cfg.FlexisipRedisURL),
 		Push:    notify.NewPush(cfg.PushApps),
 	})
-	rt, err := api.NewRouter(api.Routes, api.GroupAccounts, accountapi.Handlers(svc),
-		api.RouterOptions{Schemas: accountapi.Schemas(cfg), Facts: accountapi.Facts(svc), GateOn: apigw.GateOn(cfg), Logger: log})
-	if err != nil {
-		log.Error("router", "error", err.Error())
-		panic(err)
-	}
-	lambda.Start(apigw.ProxyHandler(rt))
+	return startup.Group{Name: api.GroupAccounts, Table: api.Routes,
+		Handlers: accountapi.Handlers(svc), Schemas: accountapi.Schemas(cfg), Facts: accountapi.Facts(svc)}
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
-	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+	"github.com/flexiapi-serverless/flexiapi/shared/startup"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 )
 
@@ -20,17 +20,13 @@ type Result struct {
 }
 
 func main() {
-	log := logging.New("maintenance")
-	cfg := config.MustLoad()
-	st, err := store.New(context.Background(), cfg.TableName)
-	if err != nil {
-		log.Error("store", "error", err.Error())
-		panic(err)
-	}
-	svc := account.NewService(st, cfg)
+	fn := startup.Begin("maintenance")
+	st := startup.Must(store.New(context.Background(), fn.Config.TableName))
+	svc := account.NewService(st, fn.Config)
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (Result, error) {
-		n, err := svc.ClearUnconfirmed(ctx, cfg.UnconfirmedRetention)
-		log.Info("clear unconfirmed accounts", "event_id", ev.ID, "deleted", n, "error", errString(err))
+		ctx = logging.WithRequestID(ctx, ev.ID)
+		n, err := svc.ClearUnconfirmed(ctx, fn.Config.UnconfirmedRetention)
+		fn.Log.InfoContext(ctx, "clear unconfirmed accounts", "event_id", ev.ID, "deleted", n, "error", errString(err))
 		return Result{UnconfirmedDeleted: n}, err
 	})
 }

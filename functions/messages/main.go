@@ -3,38 +3,35 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
+	"log/slog"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
-	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
-	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/message"
 	"github.com/flexiapi-serverless/flexiapi/shared/messageapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/sip"
+	"github.com/flexiapi-serverless/flexiapi/shared/startup"
 )
 
 func main() {
-	log := logging.New(api.GroupMessages)
-	cfg := config.MustLoad()
-	// Not configured: the route is not deployed (D26) and the router
-	// answers 404 for it; there is nothing to send with.
+	fn := startup.Begin(api.GroupMessages)
+	fn.Serve(startup.Must(group(fn.Config, fn.Log)))
+}
+
+// group wires the messages group. Without SIP configured the route is not
+// deployed (docs/compatibility.md) and the router answers 404 for it:
+// there is nothing to send with. Configured, sip.New only checks the URIs:
+// sockets open on the first message.
+func group(cfg *config.Config, log *slog.Logger) (startup.Group, error) {
 	var sender message.Sender
 	if cfg.MessagesConfigured() {
-		// New only checks the URIs: sockets open on the first message.
 		s, err := sip.New(sip.Config{Proxy: cfg.SIPProxy, Sender: cfg.SIPSenderURI, Password: cfg.SIPSenderPassword,
 			Timeout: cfg.SIPMessageTimeout, Logger: log})
 		if err != nil {
-			log.Error("sip", "error", err.Error())
-			panic(err)
+			return startup.Group{}, err
 		}
 		sender = s
 	}
-	rt, err := api.NewRouter(api.Routes, api.GroupMessages, messageapi.Handlers(sender, cfg.SIPMessageTimeout, log),
-		api.RouterOptions{Schemas: messageapi.Schemas(), GateOn: apigw.GateOn(cfg), Logger: log})
-	if err != nil {
-		log.Error("router", "error", err.Error())
-		panic(err)
-	}
-	lambda.Start(apigw.ProxyHandler(rt))
+	return startup.Group{Name: api.GroupMessages, Table: api.Routes,
+		Handlers: messageapi.Handlers(sender, cfg.SIPMessageTimeout, log), Schemas: messageapi.Schemas()}, nil
 }

@@ -5,31 +5,23 @@ package main
 import (
 	"context"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
-	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
-	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+	"github.com/flexiapi-serverless/flexiapi/shared/startup"
 	"github.com/flexiapi-serverless/flexiapi/shared/stats"
 	"github.com/flexiapi-serverless/flexiapi/shared/statsapi"
 	"github.com/flexiapi-serverless/flexiapi/shared/store"
 )
 
 func main() {
-	log := logging.New(api.GroupStatistics)
-	cfg := config.MustLoad()
-	st, err := store.New(context.Background(), cfg.TableName)
-	if err != nil {
-		log.Error("store", "error", err.Error())
-		panic(err)
-	}
+	fn := startup.Begin(api.GroupStatistics)
+	st := startup.Must(store.New(context.Background(), fn.Config.TableName))
+	fn.Serve(group(fn.Config, st))
+}
+
+// group wires the statistics group over a store (nil in the wiring test).
+func group(cfg *config.Config, st *store.Store) startup.Group {
 	svc := stats.NewService(st, cfg.StatisticsRetention)
-	rt, err := api.NewRouter(api.Routes, api.GroupStatistics, statsapi.Handlers(svc, cfg),
-		api.RouterOptions{Schemas: statsapi.Schemas(), GateOn: apigw.GateOn(cfg), Logger: log})
-	if err != nil {
-		log.Error("router", "error", err.Error())
-		panic(err)
-	}
-	lambda.Start(apigw.ProxyHandler(rt))
+	return startup.Group{Name: api.GroupStatistics, Table: api.Routes,
+		Handlers: statsapi.Handlers(svc, cfg), Schemas: statsapi.Schemas()}
 }

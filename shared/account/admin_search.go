@@ -20,14 +20,14 @@ func (s *Service) Search(ctx context.Context, sip, scope string) (*Account, erro
 	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
 		return nil, ErrNotFound
 	}
-	if scope != "" && !equalFoldASCII(parts[1], scope) {
+	if !Visible(parts[1], scope) {
 		return nil, ErrNotFound // not visible: no need to read
 	}
 	a, err := s.store.AccountBySIP(ctx, parts[0], parts[1])
 	if err != nil {
 		return nil, err
 	}
-	if !inScope(a, scope) {
+	if !InScope(a, scope) {
 		return nil, ErrNotFound
 	}
 	return a, nil
@@ -45,7 +45,7 @@ func (s *Service) SearchByEmail(ctx context.Context, email, scope string) (*Acco
 		return nil, err
 	}
 	for _, ref := range refs {
-		if scope != "" && !equalFoldASCII(ref.Domain, scope) {
+		if !Visible(ref.Domain, scope) {
 			continue
 		}
 		a, err := s.store.AccountByID(ctx, ref.ID)

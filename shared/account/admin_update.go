@@ -6,6 +6,7 @@ import (
 
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
@@ -92,7 +93,7 @@ func (s *Service) Update(ctx context.Context, req UpdateRequest) (*Account, erro
 		userAgent = s.cfg.AppName
 	}
 	var out *Account
-	err := retryChanged(func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		prev, err := s.Get(ctx, req.ID, req.Scope)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
@@ -167,7 +168,7 @@ func (s *Service) publicAccount(ctx context.Context, sip string) (*Account, erro
 	if err != nil {
 		return nil, err
 	}
-	if !equalFoldASCII(domain, s.cfg.SIPDomain) {
+	if !Visible(domain, s.cfg.SIPDomain) {
 		return nil, ErrNotFound
 	}
 	return s.store.AccountBySIP(ctx, username, domain)
@@ -212,7 +213,7 @@ func (s *Service) accountByPhone(ctx context.Context, phone string) (a *Account,
 	case err == nil:
 		// FlexiAPI answers 500 for an alias of an account of another
 		// domain; it is not visible to the public: 404.
-		if !inScope(a, s.cfg.SIPDomain) {
+		if !InScope(a, s.cfg.SIPDomain) {
 			return nil, false, ErrNotFound
 		}
 		return a, true, nil
@@ -240,7 +241,7 @@ func (s *Service) RecoverByPhone(ctx context.Context, phone, token string) error
 	}
 	pin := creationPIN()
 	quota := false
-	err := retryChanged(func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, _, err := s.accountByPhone(ctx, phone)
 		if err != nil {
 			return err
@@ -274,9 +275,9 @@ func (s *Service) Recover(ctx context.Context, sip, key string) (*Account, error
 		return nil, err
 	}
 	var a *Account
-	if equalFoldASCII(domain, s.cfg.SIPDomain) {
+	if Visible(domain, s.cfg.SIPDomain) {
 		a, err = s.store.AccountByPhone(ctx, user)
-		if err == nil && !inScope(a, s.cfg.SIPDomain) {
+		if err == nil && !InScope(a, s.cfg.SIPDomain) {
 			err = ErrNotFound
 		}
 	} else {

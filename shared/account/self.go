@@ -5,37 +5,18 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
-	mathrand "math/rand/v2"
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
-
-// retryContended is retryChanged for the flows one account may run several
-// times at once (a phone re-requested from two devices): more attempts,
-// with a growing random pause, since each round lets one writer through.
-func retryContended(ctx context.Context, f func() error) error {
-	var err error
-	for attempt := 0; attempt < 10; attempt++ {
-		if err = f(); !errors.Is(err, ErrAlreadyChanged) {
-			return err
-		}
-		pause := time.Duration(attempt+1) * time.Duration(5+mathrand.IntN(15)) * time.Millisecond
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pause):
-		}
-	}
-	return err
-}
 
 // DeleteMe is DELETE /accounts/me: the account and what it owns are
 // removed and the username is kept by a tombstone, as the admin deletion,
 // but its statistics stay (FlexiAPI's bulk delete fires no model event).
 func (s *Service) DeleteMe(ctx context.Context, id int64) error {
-	return retryContended(ctx, func() error {
+	return retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.store.AccountByID(ctx, id)
 		if err != nil {
 			return err
@@ -63,7 +44,7 @@ type PasswordChange struct {
 // unlike FlexiAPI, a refused change (wrong old password) writes nothing.
 func (s *Service) ChangePassword(ctx context.Context, id int64, req PasswordChange) (hadPassword bool, err error) {
 	var changed *Account
-	err = retryContended(ctx, func() error {
+	err = retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.store.AccountByID(ctx, id)
 		if err != nil {
 			return err
@@ -128,7 +109,7 @@ type ChangeRequest struct {
 func (s *Service) RequestPhoneChange(ctx context.Context, id int64, req ChangeRequest) error {
 	quotaTaken := false
 	var code string
-	err := retryContended(ctx, func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.store.AccountByID(ctx, id)
 		if err != nil {
 			return err
@@ -179,7 +160,7 @@ func (s *Service) phoneAvailable(ctx context.Context, phone string) error {
 // send is ErrMailNotSent (the code stays pending: a new request resends).
 func (s *Service) RequestEmailChange(ctx context.Context, id int64, req ChangeRequest) error {
 	var code string
-	err := retryContended(ctx, func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.store.AccountByID(ctx, id)
 		if err != nil {
 			return err
@@ -247,7 +228,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, id int64, code string)
 
 func (s *Service) confirmChange(ctx context.Context, id int64, code string, kind ChangeKind) (*Account, error) {
 	var out *Account
-	err := retryContended(ctx, func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.store.AccountByID(ctx, id)
 		if err != nil {
 			return err

@@ -2,10 +2,11 @@ package account
 
 import (
 	"context"
-	"errors"
+	"strings"
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 )
 
 // Store is what the accounts domain needs from storage. The DynamoDB
@@ -105,28 +106,14 @@ func (s *Service) Scope(admin bool) string {
 	return s.cfg.SIPDomain
 }
 
-// inScope reports whether an account is visible under a scope.
-func inScope(a *Account, scope string) bool {
-	return scope == "" || equalFoldASCII(a.Domain, scope)
-}
+// InScope reports whether an account is visible under a scope.
+func InScope(a *Account, scope string) bool { return Visible(a.Domain, scope) }
 
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+// Visible is the one domain-visibility check: under scope "" every domain
+// is visible, else only the scope's, compared case-insensitively as the
+// store keys domains (strings.ToLower).
+func Visible(domain, scope string) bool {
+	return scope == "" || strings.EqualFold(domain, scope)
 }
 
 // Get returns an account visible under a scope, or ErrNotFound.
@@ -135,7 +122,7 @@ func (s *Service) Get(ctx context.Context, id int64, scope string) (*Account, er
 	if err != nil {
 		return nil, err
 	}
-	if !inScope(a, scope) {
+	if !InScope(a, scope) {
 		return nil, ErrNotFound
 	}
 	return a, nil
@@ -158,7 +145,7 @@ func (s *Service) List(ctx context.Context, scope string, page int) ([]*Account,
 // Delete removes an account (admin): FlexiAPI writes a tombstone so the
 // username cannot be registered again until it is purged.
 func (s *Service) Delete(ctx context.Context, id int64, scope string) error {
-	return retryChanged(func() error {
+	return retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.Get(ctx, id, scope)
 		if err != nil {
 			return err
@@ -175,7 +162,7 @@ func (s *Service) Delete(ctx context.Context, id int64, scope string) error {
 // SetFlags activates, deactivates, blocks or unblocks an account (admin).
 func (s *Service) SetFlags(ctx context.Context, id int64, scope string, activated, blocked *bool) (*Account, error) {
 	var out *Account
-	err := retryChanged(func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.Get(ctx, id, scope)
 		if err != nil {
 			return err
@@ -184,18 +171,4 @@ func (s *Service) SetFlags(ctx context.Context, id int64, scope string, activate
 		return err
 	})
 	return out, err
-}
-
-// retryChanged re-runs a read-then-conditional-write when another request
-// changed the account in between (ErrAlreadyChanged): the store's
-// conditions keep the copies authentication reads in step, so a lost race
-// is retried from a fresh read rather than answered with an error.
-func retryChanged(f func() error) error {
-	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		if err = f(); !errors.Is(err, ErrAlreadyChanged) {
-			return err
-		}
-	}
-	return err
 }

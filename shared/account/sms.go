@@ -25,23 +25,9 @@ type smsQuotaStore interface {
 	TakeSMSQuota(ctx context.Context, phone string, hour time.Time, max int) error
 }
 
-// sendSMS is the one way the domain sends an SMS: it counts the SMS
-// against the number's hourly quota first (ErrSMSQuota: nothing sent),
-// then sends. Any account or IP asking counts: the quota is the number's.
-// A send failure is returned; FlexiAPI's flows only log it.
-func (s *Service) sendSMS(ctx context.Context, phone, text string) error {
-	if err := s.takeSMSQuota(ctx, phone); err != nil {
-		return err
-	}
-	if s.deps.SMS == nil {
-		return ErrSMSNotConfigured
-	}
-	return s.deps.SMS.SendSMS(ctx, phone, text)
-}
-
-// takeSMSQuota counts one SMS to phone (ErrSMSQuota when over the limit).
-// Flows that must refuse before writing anything call it first, then
-// deliverSMS once their write succeeded.
+// takeSMSQuota counts one SMS to phone (ErrSMSQuota when over the limit):
+// the quota is the number's, whoever asks. Flows call it before writing
+// anything, then deliverSMS once their write succeeded.
 func (s *Service) takeSMSQuota(ctx context.Context, phone string) error {
 	if s.cfg.SMSMaxPerPhonePerHour <= 0 {
 		return nil

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// adminStore is what the admin endpoints beyond the slice (update, search) need from storage.
+// adminStore is what the admin update and searches need from storage.
 type adminStore interface {
 	// SIPAccountID returns the id of the account username@domain (its SIP
 	// identity item only), or ErrNotFound.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 )
 
 // Auth-token answers that FlexiAPI gives as 404 {"message":""} rather than
@@ -19,7 +20,7 @@ var (
 // it; the previous key, even the one of this request, stops working.
 func (s *Service) RefreshAPIKey(ctx context.Context, accountID int64) (string, error) {
 	key := auth.NewAPIKey()
-	err := retryChanged(func() error {
+	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
 		a, err := s.store.AccountByID(ctx, accountID)
 		if err != nil {
 			return err

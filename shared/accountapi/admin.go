@@ -9,12 +9,12 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
-// adminSchemas are the request bodies of the admin account endpoints beyond the slice: update, search, search by email.
+// adminSchemas are the request bodies of the admin account update, search and search by email.
 func adminSchemas(cfg *config.Config) api.Schemas {
 	return api.Schemas{"account.update": account.UpdateSchema(cfg)}
 }
 
-// adminHandlers serve the admin account endpoints beyond the slice: update, search, search by email.
+// adminHandlers serve the admin account update, search and search by email.
 func (h handlers) adminHandlers() map[string]api.Handler {
 	return map[string]api.Handler{
 		"AccountUpdate":        h.update,

@@ -2,7 +2,6 @@ package accountapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -49,23 +48,6 @@ func (h handlers) creationHandlers() map[string]api.Handler {
 	}
 }
 
-// creationError maps the creation flows' errors to FlexiAPI's answers.
-func creationError(err error) error {
-	switch {
-	case errors.Is(err, account.ErrTooRecently):
-		return api.Abort(http.StatusTooManyRequests, account.MsgTooRecently)
-	case errors.Is(err, account.ErrPushFailed):
-		return api.Abort(http.StatusServiceUnavailable, account.MsgTokenNotSent)
-	case errors.Is(err, account.ErrNotValidated), errors.Is(err, account.ErrKeyMismatch):
-		return api.Abort(http.StatusNotFound, "")
-	case errors.Is(err, account.ErrActivationExpired):
-		return api.Abort(http.StatusForbidden, account.MsgActivationExpired)
-	case errors.Is(err, account.ErrSMSQuota):
-		return api.Abort(http.StatusTooManyRequests, account.MsgSMSQuota)
-	}
-	return domainError(err)
-}
-
 func (h handlers) requestTokenCreate(ctx context.Context, r *api.Request) (*api.Response, error) {
 	t, err := h.svc.CreateRequestToken(ctx)
 	if err != nil {
@@ -84,7 +66,7 @@ func (h handlers) sendByPush(ctx context.Context, r *api.Request) (*api.Response
 	}
 	to := account.PushTarget{Provider: in.StringOr("pn_provider", ""), Param: in.StringOr("pn_param", ""), PRID: in.StringOr("pn_prid", "")}
 	if err := h.svc.SendCreationTokenByPush(ctx, to, r.SourceIP, r.UserAgent()); err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return api.Empty(), nil
 }
@@ -109,11 +91,8 @@ func (h handlers) creationTokenFromRequest(ctx context.Context, r *api.Request) 
 		return nil, err
 	}
 	t, err := h.svc.CreationTokenFromRequest(ctx, in.StringOr("account_creation_request_token", ""), r.SourceIP, r.UserAgent())
-	if errors.Is(err, account.ErrTokenInvalid) {
-		return nil, api.InvalidField("account_creation_request_token", account.MsgInvalidRequestToken)
-	}
 	if err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return creationTokenJSON(t), nil
 }
@@ -134,7 +113,7 @@ func (h handlers) createWithToken(field string) api.Handler {
 		}
 		a, err := h.svc.CreateWithToken(ctx, account.TokenCreateRequest{Input: in, TokenField: field, IP: r.SourceIP})
 		if err != nil {
-			return nil, creationError(err)
+			return nil, domainError(err)
 		}
 		return h.accountJSON(http.StatusOK, a, account.ViewFull), nil
 	}
@@ -147,7 +126,7 @@ func (h handlers) createPublic(ctx context.Context, r *api.Request) (*api.Respon
 	}
 	a, err := h.svc.PublicCreate(ctx, account.PublicCreateRequest{Input: in, IP: r.SourceIP, UserAgent: r.UserAgent()})
 	if err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return h.accountJSON(http.StatusOK, a, account.ViewFull), nil
 }
@@ -155,7 +134,7 @@ func (h handlers) createPublic(ctx context.Context, r *api.Request) (*api.Respon
 func (h handlers) info(ctx context.Context, r *api.Request) (*api.Response, error) {
 	a, err := h.svc.Info(ctx, r.Param("sip"))
 	if err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return api.RawJSON(http.StatusOK, account.RenderInfo(a, h.cfg.RealmJSON())), nil
 }
@@ -167,7 +146,7 @@ func (h handlers) infoByPhone(ctx context.Context, r *api.Request) (*api.Respons
 	}
 	a, viaAlias, err := h.svc.InfoByPhone(ctx, phone)
 	if err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return api.JSON(http.StatusOK, struct {
 		Activated bool    `json:"activated"`
@@ -182,7 +161,7 @@ func (h handlers) recoverByPhone(ctx context.Context, r *api.Request) (*api.Resp
 		return nil, err
 	}
 	if err := h.svc.RecoverByPhone(ctx, in.StringOr("phone", ""), in.StringOr("account_creation_token", "")); err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return api.Empty(), nil
 }
@@ -190,7 +169,7 @@ func (h handlers) recoverByPhone(ctx context.Context, r *api.Request) (*api.Resp
 func (h handlers) recover(ctx context.Context, r *api.Request) (*api.Response, error) {
 	a, err := h.svc.Recover(ctx, r.Param("sip"), r.Param("recover_key"))
 	if err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return h.accountJSON(http.StatusOK, a, account.ViewWithPasswordHashes), nil
 }
@@ -208,7 +187,7 @@ func (h handlers) activateByKey(ctx context.Context, r *api.Request) (*api.Respo
 	}
 	a, err := h.svc.ActivateByKey(ctx, r.Param("sip"), key)
 	if err != nil {
-		return nil, creationError(err)
+		return nil, domainError(err)
 	}
 	return h.accountJSON(http.StatusOK, a, account.ViewFull), nil
 }

@@ -4,7 +4,6 @@ package accountapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -17,13 +16,8 @@ import (
 // Schemas are the request bodies of the accounts group: one part per
 // area, each in its own file.
 func Schemas(cfg *config.Config) api.Schemas {
-	out := api.Schemas{"account.create": account.CreateSchema(cfg)}
-	for _, part := range []api.Schemas{creationSchemas(cfg), selfSchemas(cfg), adminSchemas(cfg)} {
-		for name, s := range part {
-			out[name] = s
-		}
-	}
-	return out
+	return api.Merge(api.Schemas{"account.create": account.CreateSchema(cfg)},
+		creationSchemas(cfg), selfSchemas(cfg), adminSchemas(cfg))
 }
 
 type handlers struct {
@@ -52,26 +46,10 @@ func Handlers(svc *account.Service) map[string]api.Handler {
 	// One part per area, each in its own file: creation flows
 	// (creation.go), the authenticated account's own endpoints (self.go),
 	// the admin endpoints (admin.go).
-	for _, part := range []map[string]api.Handler{h.creationHandlers(), h.selfHandlers(), h.adminHandlers()} {
-		for name, fn := range part {
-			out[name] = fn
-		}
-	}
-	return out
+	return api.Merge(out, h.creationHandlers(), h.selfHandlers(), h.adminHandlers())
 }
 
 func ptr(b bool) *bool { return &b }
-
-// domainError maps the domain's errors to FlexiAPI's answers.
-func domainError(err error) error {
-	switch {
-	case errors.Is(err, account.ErrNotFound):
-		return api.NotFound()
-	case errors.Is(err, account.ErrTokenNotAttached), errors.Is(err, account.ErrTokenAlreadyAttached):
-		return api.Abort(http.StatusNotFound, "")
-	}
-	return err
-}
 
 func (h handlers) accountJSON(status int, a *account.Account, v account.View) *api.Response {
 	return api.RawJSON(status, account.Render(a, v, h.cfg.RealmJSON()))

@@ -2,7 +2,6 @@ package accountapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -36,29 +35,9 @@ func (h handlers) selfHandlers() map[string]api.Handler {
 	}
 }
 
-// MsgMailNotSent is the 503 of an email change whose mail could not be
-// sent (FlexiAPI answers 500).
-const MsgMailNotSent = "The email could not be sent, try again later."
-
-// selfError maps the errors of the account's own flows, then the common
-// ones.
-func selfError(err error) error {
-	switch {
-	case errors.Is(err, account.ErrAccountBlocked):
-		return api.Abort(http.StatusForbidden, api.MsgBlocked)
-	case errors.Is(err, account.ErrWrongCode):
-		return api.Abort(http.StatusForbidden, "")
-	case errors.Is(err, account.ErrSMSQuota):
-		return api.Abort(http.StatusTooManyRequests, account.MsgSMSQuota)
-	case errors.Is(err, account.ErrMailNotSent):
-		return api.Abort(http.StatusServiceUnavailable, MsgMailNotSent)
-	}
-	return domainError(err)
-}
-
 func (h handlers) deleteMe(ctx context.Context, r *api.Request) (*api.Response, error) {
 	if err := h.svc.DeleteMe(ctx, r.Principal.AccountID); err != nil {
-		return nil, selfError(err)
+		return nil, domainError(err)
 	}
 	return api.Text(http.StatusOK, "1"), nil // FlexiAPI's count of deleted rows
 }
@@ -76,7 +55,7 @@ func (h handlers) changePassword(ctx context.Context, r *api.Request) (*api.Resp
 	}
 	hadPassword, err := h.svc.ChangePassword(ctx, r.Principal.AccountID, req)
 	if err != nil {
-		return nil, selfError(err)
+		return nil, domainError(err)
 	}
 	if hadPassword {
 		return api.RawJSON(http.StatusOK, []byte("[]")), nil
@@ -99,7 +78,7 @@ func (h handlers) emailRequest(ctx context.Context, r *api.Request) (*api.Respon
 		return nil, err
 	}
 	if err := h.svc.RequestEmailChange(ctx, r.Principal.AccountID, req); err != nil {
-		return nil, selfError(err)
+		return nil, domainError(err)
 	}
 	return api.Empty(), nil
 }
@@ -110,7 +89,7 @@ func (h handlers) phoneRequest(ctx context.Context, r *api.Request) (*api.Respon
 		return nil, err
 	}
 	if err := h.svc.RequestPhoneChange(ctx, r.Principal.AccountID, req); err != nil {
-		return nil, selfError(err)
+		return nil, domainError(err)
 	}
 	return api.Empty(), nil
 }
@@ -124,7 +103,7 @@ func (h handlers) confirm(confirm func(context.Context, int64, string) (*account
 		code, _ := in.String("code")
 		a, err := confirm(ctx, r.Principal.AccountID, code)
 		if err != nil {
-			return nil, selfError(err)
+			return nil, domainError(err)
 		}
 		return h.accountJSON(http.StatusOK, a, account.ViewFull), nil
 	}
@@ -143,7 +122,7 @@ func (h handlers) emailConfirm(ctx context.Context, r *api.Request) (*api.Respon
 func (h handlers) devices(ctx context.Context, r *api.Request) (*api.Response, error) {
 	devices, err := h.svc.Devices(ctx, owner(r))
 	if err != nil {
-		return nil, selfError(err)
+		return nil, domainError(err)
 	}
 	return api.RawJSON(http.StatusOK, renderDevices(devices)), nil
 }
@@ -172,7 +151,7 @@ func renderDevices(devices []account.Device) []byte {
 
 func (h handlers) deviceDestroy(ctx context.Context, r *api.Request) (*api.Response, error) {
 	if err := h.svc.DeleteDevice(ctx, owner(r), r.Param("uuid")); err != nil {
-		return nil, selfError(err)
+		return nil, domainError(err)
 	}
 	return api.Empty(), nil
 }

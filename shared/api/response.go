@@ -86,6 +86,13 @@ const MissingElements = "Missing elements to perform the request"
 // NotFound is FlexiAPI's 404 for a record that does not exist.
 func NotFound() *Error { return Abort(http.StatusNotFound, MissingElements) }
 
+// MsgUnavailable is Laravel's message of a 503.
+const MsgUnavailable = "Service Unavailable"
+
+// Unavailable is the 503 of a dependency that failed or did not answer in
+// time: the client may try again, nothing was half-done.
+func Unavailable() *Error { return Abort(http.StatusServiceUnavailable, MsgUnavailable) }
+
 // Invalid is the 422 answer for validation errors.
 func Invalid(errs *validate.Errors) *Error {
 	return &Error{Status: http.StatusUnprocessableEntity, Errors: errs}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
@@ -53,7 +54,7 @@ type RouterOptions struct {
 }
 
 // NewRouter checks that the group's routes and handlers match one to one,
-// and that every declared body has a schema.
+// and its route bodies and schemas too.
 func NewRouter(table *Table, group string, handlers map[string]Handler, opts RouterOptions) (*Router, error) {
 	rt := &Router{table: table, group: group, handlers: handlers, schemas: opts.Schemas, facts: opts.Facts,
 		gateOn: opts.GateOn, log: opts.Logger, now: time.Now}
@@ -63,7 +64,7 @@ func NewRouter(table *Table, group string, handlers map[string]Handler, opts Rou
 	if rt.log == nil {
 		rt.log = slog.Default()
 	}
-	used := map[string]bool{}
+	used, read := map[string]bool{}, map[string]bool{}
 	var problems []string
 	for _, r := range table.Group(group) {
 		if _, ok := handlers[r.Handler]; !ok {
@@ -71,6 +72,7 @@ func NewRouter(table *Table, group string, handlers map[string]Handler, opts Rou
 		}
 		used[r.Handler] = true
 		if r.Body != "" {
+			read[r.Body] = true
 			if _, ok := rt.schemas[r.Body]; !ok {
 				problems = append(problems, fmt.Sprintf("route %s: no schema %q", r.ID(), r.Body))
 			}
@@ -79,6 +81,11 @@ func NewRouter(table *Table, group string, handlers map[string]Handler, opts Rou
 	for name := range handlers {
 		if !used[name] {
 			problems = append(problems, fmt.Sprintf("handler %q serves no route of group %s", name, group))
+		}
+	}
+	for name := range rt.schemas {
+		if !read[name] {
+			problems = append(problems, fmt.Sprintf("schema %q is the body of no route of group %s", name, group))
 		}
 	}
 	if len(problems) > 0 {
@@ -92,6 +99,7 @@ func NewRouter(table *Table, group string, handlers map[string]Handler, opts Rou
 // path parameters are known, as in a proxy event.
 func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[string]string, req *Request) *Response {
 	start := rt.now()
+	ctx = logging.WithRequestID(ctx, req.RequestID)
 	route, ok := rt.table.ByGateway(req.Method, resource)
 	var resp *Response
 	switch {
@@ -100,7 +108,9 @@ func (rt *Router) Serve(ctx context.Context, resource string, gatewayParams map[
 	default:
 		req.Route = route
 		req.Params = rt.table.RouteParams(route, gatewayParams)
-		resp = rt.serveRoute(ctx, req)
+		hctx, cancel := AnswerContext(ctx)
+		resp = rt.serveRoute(hctx, req)
+		cancel()
 	}
 	if req.Method == http.MethodHead {
 		resp.Body = nil
@@ -178,6 +188,11 @@ func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response)
 	}
 	resp, err := rt.handlers[req.Route.Handler](ctx, req)
 	if err != nil {
+		if ctx.Err() != nil && !DependencyFailed(err) {
+			// The deadline passed while a dependency was waited for, and
+			// the error that came back does not say so.
+			err = fmt.Errorf("%w (%w)", err, ctx.Err())
+		}
 		return rt.errorResponse(req, rt.completeInvalid(ctx, req, err))
 	}
 	if resp == nil {
@@ -239,6 +254,10 @@ func (rt *Router) errorResponse(req *Request, err error) *Response {
 	var verrs *validate.Errors
 	if errors.As(err, &verrs) {
 		return Invalid(verrs).Response()
+	}
+	if DependencyFailed(err) {
+		rt.log.Error("dependency failed", "route", req.Route.ID(), "request_id", req.RequestID, "error", err.Error())
+		return Unavailable().Response()
 	}
 	rt.log.Error("handler error", "route", req.Route.ID(), "request_id", req.RequestID, "error", err.Error())
 	return Abort(http.StatusInternalServerError, "Server Error").Response()

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -190,11 +191,59 @@ func TestRouter(t *testing.T) {
 	}
 }
 
-func TestRouterChecksHandlers(t *testing.T) {
+// Each wiring mistake of a group stops its router, naming the mistake.
+func TestRouterChecksWiring(t *testing.T) {
 	tb := testTable(t)
-	if _, err := NewRouter(tb, "g", map[string]Handler{"Ping": nil}, RouterOptions{}); err == nil {
-		t.Fatal("missing handlers must be reported")
+	full := func() map[string]Handler {
+		out := map[string]Handler{}
+		for _, r := range tb.Group("g") {
+			out[r.Handler] = func(context.Context, *Request) (*Response, error) { return nil, nil }
+		}
+		return out
 	}
+	schemas := Schemas{"create": validate.Schema{}}
+	if _, err := NewRouter(tb, "g", full(), RouterOptions{Schemas: schemas}); err != nil {
+		t.Fatalf("the complete wiring is refused: %v", err)
+	}
+	missing := full()
+	delete(missing, "Ping")
+	extra := full()
+	extra["Orphan"] = nil
+	cases := []struct {
+		name     string
+		handlers map[string]Handler
+		schemas  Schemas
+		want     string
+	}{
+		{"route without a handler", missing, schemas, `no handler "Ping"`},
+		{"handler without a route", extra, schemas, `handler "Orphan" serves no route`},
+		{"body without a schema", full(), Schemas{}, `no schema "create"`},
+		{"schema without a route", full(), Schemas{"create": {}, "stale": {}}, `schema "stale" is the body of no route`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := NewRouter(tb, "g", c.handlers, RouterOptions{Schemas: c.schemas})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one naming %s", err, c.want)
+			}
+		})
+	}
+}
+
+// A name that two parts of a group declare stops the merge.
+func TestMergeRefusesDuplicates(t *testing.T) {
+	a := map[string]Handler{"Ping": nil, "Create": nil}
+	b := map[string]Handler{"Create": nil}
+	if got := Merge(a, map[string]Handler{"Other": nil}); len(got) != 3 {
+		t.Fatalf("merged %d handlers, want 3", len(got))
+	}
+	defer func() {
+		p := recover()
+		if p == nil || !strings.Contains(fmt.Sprint(p), `"Create"`) {
+			t.Fatalf("a duplicate was merged: %v", p)
+		}
+	}()
+	Merge(a, b)
 }
 
 func TestProductionTable(t *testing.T) {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/authn"
 	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 )
 
 // ErrUnauthorized is the error API Gateway turns into its UNAUTHORIZED
@@ -22,11 +24,21 @@ func AuthorizerHandler(a *authn.Authenticator, log *slog.Logger) func(context.Co
 	return func(ctx context.Context, ev events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
 		start := time.Now()
 		ctx, meter := capacity.With(ctx)
-		d, err := a.Authenticate(ctx, AuthRequest(ev))
+		ctx = logging.WithRequestID(ctx, ev.RequestContext.RequestID)
+		actx, cancel := api.AnswerContext(ctx)
+		d, err := a.Authenticate(actx, AuthRequest(ev))
+		cancel()
 		read, write, _ := meter.Units()
 		attrs := []any{"request_id", ev.RequestContext.RequestID, "resource", ev.Resource, "method", ev.HTTPMethod,
 			"auth", d.Method, "reason", d.Reason, "rcu", read, "wcu", write,
 			"duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+		if err != nil && (api.DependencyFailed(err) || actx.Err() != nil) {
+			// The table did not answer in time: an Allow carrying a 503
+			// that the function answers without running the handler,
+			// rather than API Gateway's 500 for a failed authorizer.
+			log.Error("authorizer dependency failed", append(attrs, "error", err.Error())...)
+			return policy(authn.Decision{PrincipalID: "anonymous", Context: api.ErrorContext(api.Unavailable())}, "Allow", ev.MethodArn), nil
+		}
 		if err != nil {
 			log.Error("authorizer failure", append(attrs, "error", err.Error())...)
 			return events.APIGatewayCustomAuthorizerResponse{}, err

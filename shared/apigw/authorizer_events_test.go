@@ -159,3 +159,37 @@ func TestAuthorizerEvents(t *testing.T) {
 		}
 	})
 }
+
+// pausedStore is a fake of a table that does not answer (DynamoDB paused):
+// every read waits for the context to end.
+type pausedStore struct{ fixtureStore }
+
+func (s *pausedStore) APIKey(ctx context.Context, _ string) (*authn.KeyRecord, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A table that does not answer in time is an Allow carrying a JSON 503
+// for the function to answer, given before the authorizer's deadline; not
+// an error, which API Gateway answers with a 500.
+func TestAuthorizerDependencyTimeoutIs503(t *testing.T) {
+	handler := apigw.AuthorizerHandler(authn.New(&pausedStore{}, testConfig(t), discardLogger()), discardLogger())
+	var ev events.APIGatewayCustomAuthorizerRequestTypeRequest
+	readEvent(t, "authorizer-apikey.json", &ev, append(authorizerDropped, authorizerDroppedUserAgent)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	resp, err := handler(ctx, ev)
+	if err != nil {
+		t.Fatalf("authorizer error %v: API Gateway would answer 500", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("answered after the authorizer's deadline")
+	}
+	if resp.PolicyDocument.Statement[0].Effect != "Allow" {
+		t.Fatalf("effect %s", resp.PolicyDocument.Statement[0].Effect)
+	}
+	p, deny := api.Guard(api.Route{Access: api.User}, api.StringContext(resp.Context))
+	if p != nil || deny == nil || deny.Status != 503 || string(deny.Body) != `{"message":"Service Unavailable"}` {
+		t.Fatalf("the function would answer %+v / %+v", p, deny)
+	}
+}

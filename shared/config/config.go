@@ -51,8 +51,8 @@ type Config struct {
 	JWTIssuer        string
 	JWTAudience      string
 
-	// Flows built by later issues; read and validated here so that a
-	// deployment is configured in one place.
+	// Creation tokens, blocking, SMS, mail, the registrar, SIP messages,
+	// the web page, the rate limit and provisioning.
 	CreationTokenRetry     time.Duration // APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES
 	BlockingPeriod         time.Duration // BLOCKING_TIME_PERIOD_CHECK
 	BlockingEvents         int           // BLOCKING_AMOUNT_EVENTS_AUTHORIZED_DURING_PERIOD
@@ -130,7 +130,7 @@ var Vars = []Var{
 	{"SIP_PROXY", "", "Flexisip proxy for POST /messages (sip:host;transport=tcp); empty = route disabled."},
 	{"SIP_SENDER_URI", "", "SIP identity that sends POST /messages."},
 	{"SIP_SENDER_PASSWORD", "", "Password of SIP_SENDER_URI."},
-	{"SIP_MESSAGE_TIMEOUT", "5", "Seconds POST /messages waits for the SIP proxy's final answer, Digest retry included; then 504 (keep it below the messages function's timeout)."},
+	{"SIP_MESSAGE_TIMEOUT", "5", "Seconds POST /messages waits for the SIP proxy's final answer, Digest retry included; then 504 (keep it at least a second below the messages function's timeout: handlers stop a margin before it)."},
 	{"WEB_PANEL", "true", "Serves the account-creation-request validation page."},
 	{"HCAPTCHA_SECRET", "", "hCaptcha secret of the validation page."},
 	{"HCAPTCHA_SITEKEY", "", "hCaptcha site key of the validation page."},

@@ -1,6 +1,8 @@
 // Package devstack runs the project on a laptop without AWS and without
 // Docker: the local AWS emulators (DynamoDB Local, the SES v2 emulator,
-// moto for SNS), the real bootstrap binaries and the local API Gateway. It
+// moto for SNS), redis-server as Flexisip's registrar, MariaDB as the
+// database Flexisip authenticates from, the real bootstrap binaries and
+// the local API Gateway. It
 // serves `make run`, `make test` (cmd/devstack) and `make bench`.
 package devstack
 
@@ -37,6 +39,12 @@ type Options struct {
 	// configured).
 	RedisPort int
 	NoRedis   bool
+	// MariaDBPort is the MariaDB server standing in for the database
+	// Flexisip authenticates from; NoMariaDB starts none. MariaDBDir keeps
+	// its data ("" = a scratch directory removed at Close).
+	MariaDBPort int
+	MariaDBDir  string
+	NoMariaDB   bool
 	// DynamoDBDir keeps DynamoDB Local's data on disk; "" = in memory.
 	DynamoDBDir string
 	// Logs receives the emulators' output (default: discarded).
@@ -51,6 +59,8 @@ type Stack struct {
 	// Redis is FLEXISIP_REDIS_URL of the local registrar ("" when none).
 	Redis     string
 	redisAddr string
+	// MariaDB is the SQL server of Flexisip's side (nil when none).
+	MariaDB *MariaDB
 
 	mu    sync.Mutex
 	procs []*exec.Cmd
@@ -72,6 +82,11 @@ func (s *Stack) Env() []string {
 	}
 	if s.Redis != "" {
 		env = append(env, "FLEXISIP_REDIS_URL="+s.Redis)
+	}
+	if s.MariaDB != nil {
+		// For the tests: the projection's database, and root to create
+		// others (the FlexiAPI databases an import reads).
+		env = append(env, "MARIADB_URL="+s.MariaDB.URL, "MARIADB_ROOT_URL="+s.MariaDB.RootURL)
 	}
 	return env
 }
@@ -163,6 +178,13 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 
 	deadline, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
+	if !o.NoMariaDB {
+		m, err := StartMariaDB(deadline, MariaDBOptions{Port: o.MariaDBPort, Dir: o.MariaDBDir, Logs: o.Logs})
+		if err != nil {
+			return nil, err
+		}
+		s.MariaDB = m
+	}
 	if s.redisAddr != "" {
 		if err := waitRedis(deadline, s.redisAddr); err != nil {
 			return nil, fmt.Errorf("redis-server did not start: %w", err)
@@ -203,6 +225,9 @@ func (s *Stack) spawnIn(dir string, logs io.Writer, name, path string, args ...s
 
 // Close stops every emulator (the whole process group of each).
 func (s *Stack) Close() {
+	if s.MariaDB != nil {
+		s.MariaDB.Close()
+	}
 	s.mu.Lock()
 	procs := s.procs
 	s.procs = nil

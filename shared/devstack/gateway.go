@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
@@ -20,7 +21,9 @@ type GatewayOptions struct {
 	// NewGateway adds itself): FlexiAPI's variables, the table name.
 	Env                []string
 	RateLimitPerMinute int
-	Logger             *slog.Logger
+	// FunctionTimeout is every function's timeout (default localgw's).
+	FunctionTimeout time.Duration
+	Logger          *slog.Logger
 	// Output receives the functions' own log lines (default os.Stderr).
 	Output io.Writer
 }
@@ -34,7 +37,7 @@ func NewGateway(o GatewayOptions) (*localgw.Gateway, error) {
 			return nil, fmt.Errorf("no bootstrap for %s", name)
 		}
 		env := append(AWSEnv(), o.Env...)
-		return &localgw.Function{Name: name, Path: path, Env: env, Logger: o.Logger, Output: o.Output}, nil
+		return &localgw.Function{Name: name, Path: path, Env: env, Timeout: o.FunctionTimeout, Logger: o.Logger, Output: o.Output}, nil
 	}
 	fns := map[string]*localgw.Function{}
 	for _, g := range api.Groups {

@@ -352,7 +352,7 @@ func TestApiAccountTest_testDelete(t *testing.T) {
 	expect(t, e.asAdmin("GET", fmt.Sprintf("/api/accounts/%d", id), ""), 404)
 }
 
-// The §5 rules of admin creation not covered by the slice's tests, with
+// The §5 rules of admin creation not covered by slice_test.go, with
 // FlexiAPI's messages (and ours for the bounds), each writing nothing.
 func TestAdminCreateValidation(t *testing.T) {
 	e := newEnv(t, map[string]string{"APP_ALLOW_PHONE_NUMBER_USERNAME_ADMIN_API": "true"})

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
@@ -50,6 +51,12 @@ type creds struct {
 // newEnv starts a deployment; vars override the configuration.
 func newEnv(t *testing.T, vars map[string]string) *env {
 	t.Helper()
+	return newEnvTimeout(t, vars, 0)
+}
+
+// newEnvTimeout is newEnv with every function's timeout (0: localgw's).
+func newEnvTimeout(t *testing.T, vars map[string]string, timeout time.Duration) *env {
+	t.Helper()
 	st := testenv.Table(t)
 	e := &env{t: t, st: st, logs: &devstack.LogBuffer{}, vars: map[string]string{
 		"APP_KEY":                        "base64:" + auth.Random(32),
@@ -76,7 +83,7 @@ func newEnv(t *testing.T, vars map[string]string) *env {
 		rate = cfg.RateLimitPerMinute
 	}
 	gw, err := devstack.NewGateway(devstack.GatewayOptions{
-		Bootstraps: bootstraps, Env: fnEnv, RateLimitPerMinute: rate,
+		Bootstraps: bootstraps, Env: fnEnv, RateLimitPerMinute: rate, FunctionTimeout: timeout,
 		Logger: logging.NewTo(e.logs, "localgw"), Output: e.logs,
 	})
 	if err != nil {

@@ -224,7 +224,10 @@ func (i *instance) invoke(ctx context.Context, payload []byte, timeout time.Dura
 		deadline: time.Now().Add(timeout),
 		done:     make(chan outcome, 1),
 	}
-	timer := time.NewTimer(timeout)
+	// The kill comes KillGrace after the deadline the function is given:
+	// a handler that honours its deadline answers at that instant, and its
+	// answer must win over the kill, not race it.
+	timer := time.NewTimer(timeout + KillGrace)
 	defer timer.Stop()
 	delivered := false
 	for {

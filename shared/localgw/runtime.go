@@ -27,8 +27,14 @@ const (
 	initTimeout = 10 * time.Second
 )
 
+// KillGrace is how long after an invocation's deadline its process is
+// killed (ErrTimeout): the time a handler that stops at its deadline needs
+// to post its answer.
+const KillGrace = 500 * time.Millisecond
+
 // ErrTimeout is returned (wrapped) when an invocation outlives the
-// function's Timeout; API Gateway answers it with INTEGRATION_TIMEOUT.
+// function's Timeout (and KillGrace); API Gateway answers it with
+// INTEGRATION_TIMEOUT.
 var ErrTimeout = errors.New("function timed out")
 
 // ErrClosed is returned by Invoke after Close.

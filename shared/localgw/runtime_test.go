@@ -201,6 +201,28 @@ func TestRuntimeTimeoutKillsProcess(t *testing.T) {
 	}
 }
 
+// A handler that stops at its deadline and then answers gets its answer
+// through: the kill comes KillGrace after the deadline, not at it (where
+// the answer and the kill raced, and the kill made a 504 of a 200). The
+// handler's answer comes a fixed time after its deadline, within the
+// grace: killed at the deadline it would always be lost.
+func TestRuntimeAnswerAtTheDeadlineWins(t *testing.T) {
+	logs, logger := newLogs(t)
+	f := newFunction(t, "meta", echoBootstrap, logs, logger)
+	f.Timeout = time.Second
+	start := time.Now()
+	raw, fnErr, err := f.Invoke(context.Background(), echoEvent(t, map[string]string{"X-Echo-Answer-After-Deadline": "150ms"}))
+	if err != nil || fnErr != nil {
+		t.Fatalf("answered %v, %v after %s, want the handler's answer", err, fnErr, time.Since(start))
+	}
+	if resp, _ := echoAnswer(t, raw); resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if d := time.Since(start); d < f.Timeout {
+		t.Fatalf("answered after %s, before the deadline", d)
+	}
+}
+
 func TestRuntimeContextCancelKillsProcess(t *testing.T) {
 	logs, logger := newLogs(t)
 	f := newFunction(t, "meta", echoBootstrap, logs, logger)

@@ -7,18 +7,22 @@ package notify
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	smithylog "github.com/aws/smithy-go/logging"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 )
 
 // awsConfig loads the standard AWS configuration (region, credentials,
 // AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SESV2 locally) once per process,
 // on the first send, and shares it between the channels.
 var awsConfig = sync.OnceValues(func() (aws.Config, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithLogger(sdkLog))
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
@@ -33,4 +37,14 @@ var snsClient = sync.OnceValues(func() (*sns.Client, error) {
 		return nil, err
 	}
 	return sns.NewFromConfig(cfg), nil
+})
+
+// sdkLog writes the AWS SDK's messages (its warnings) as JSON lines, not
+// as the plain text of its default logger.
+var sdkLog = smithylog.LoggerFunc(func(c smithylog.Classification, format string, v ...any) {
+	level := slog.LevelInfo
+	if c == smithylog.Warn {
+		level = slog.LevelWarn
+	}
+	logging.Printf(context.Background(), level, "aws-sdk", format, v...)
 })

@@ -196,7 +196,7 @@ func (p *Push) endpoint(ctx context.Context, c *sns.Client, appARN, prid string)
 // as the Flexisip pusher's --apple-push-type Background), each carrying
 // FlexiAPI's payload {"token": "…"}.
 func creationTokenMessage(platform, token string) (string, map[string]snstypes.MessageAttributeValue, error) {
-	payload := map[string]any{}
+	var payload map[string]any
 	var attrs map[string]snstypes.MessageAttributeValue
 	switch platform {
 	case "GCM":

@@ -6,7 +6,6 @@ package provisioningapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -73,13 +72,6 @@ func (h handlers) gate(r *api.Request) error {
 func resetAsked(r *api.Request) bool {
 	_, ok := r.Query["reset_password"]
 	return ok
-}
-
-func domainError(err error) error {
-	if errors.Is(err, account.ErrNotFound) {
-		return api.NotFound()
-	}
-	return err
 }
 
 func xmlResponse(body []byte) *api.Response {

@@ -6,6 +6,7 @@ package registrar
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 )
 
 // Registrar talks to one Redis; the connection is made on first use.
@@ -43,9 +45,17 @@ func (r *Registrar) redis() (*redis.Client, error) {
 		opt.ReadTimeout = 2 * time.Second
 		opt.WriteTimeout = 2 * time.Second
 		opt.MaxRetries = 1
+		redis.SetLogger(redisLog{})
 		r.client = redis.NewClient(opt)
 	})
 	return r.client, r.err
+}
+
+// redisLog writes go-redis's messages (a failed dial...) as JSON lines.
+type redisLog struct{}
+
+func (redisLog) Printf(ctx context.Context, format string, v ...any) {
+	logging.Printf(ctx, slog.LevelWarn, "go-redis", format, v...)
 }
 
 // Key is the registrar's hash of an address of record.

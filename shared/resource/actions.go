@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 )
 
 // dtmfAccount is the guard of every action endpoint: the account exists
@@ -32,7 +33,7 @@ func (s *Service) ActionsGuard(ctx context.Context, id int64, scope string) (*ac
 // already read (if any), then fresh reads after lost races.
 func (s *Service) withDTMFAccount(ctx context.Context, first *account.Account, id int64, scope string, f func(a *account.Account) error) error {
 	a := first
-	return retry(func() error {
+	return retry.OnConflict(ctx, ErrChanged, func() error {
 		if a == nil {
 			var err error
 			if a, err = s.dtmfAccount(ctx, id, scope); err != nil {
@@ -114,7 +115,7 @@ func (s *Service) UpdateAction(ctx context.Context, guarded *account.Account, id
 // that id (FlexiAPI's "0", no 404).
 func (s *Service) DeleteAction(ctx context.Context, id, actionID int64, scope string) (bool, error) {
 	deleted := false
-	err := retry(func() error {
+	err := retry.OnConflict(ctx, ErrChanged, func() error {
 		a, err := s.dtmfAccount(ctx, id, scope)
 		if err != nil {
 			return err

@@ -119,7 +119,7 @@ func (s *Service) accountsIn(ctx context.Context, ids []int64, scope string) ([]
 	}
 	out := accounts[:0]
 	for _, a := range accounts {
-		if InScope(a, scope) {
+		if account.InScope(a, scope) {
 			out = append(out, a)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 )
 
 // MaxDictionaryBytes bounds the dictionary and the actions of one account
@@ -55,7 +56,7 @@ func (s *Service) DictionaryValue(ctx context.Context, id int64, key, scope stri
 // SetDictionaryEntry adds or replaces an entry; created is true when the
 // key was new (FlexiAPI's 201 then 200).
 func (s *Service) SetDictionaryEntry(ctx context.Context, id int64, key, value, scope string) (created bool, err error) {
-	err = retry(func() error {
+	err = retry.OnConflict(ctx, ErrChanged, func() error {
 		a, err := s.account(ctx, id, scope)
 		if err != nil {
 			return err
@@ -80,7 +81,7 @@ func (s *Service) SetDictionaryEntry(ctx context.Context, id int64, key, value, 
 // DeleteDictionaryEntry removes an entry: false when there was none.
 func (s *Service) DeleteDictionaryEntry(ctx context.Context, id int64, key, scope string) (bool, error) {
 	deleted := false
-	err := retry(func() error {
+	err := retry.OnConflict(ctx, ErrChanged, func() error {
 		a, err := s.account(ctx, id, scope)
 		if err != nil {
 			return err

@@ -3,6 +3,8 @@ package resource
 import (
 	"context"
 	"strings"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 )
 
 // ListInput is the body of POST and PUT /contacts_lists (validated).
@@ -37,7 +39,7 @@ func (s *Service) List(ctx context.Context, id int64) (*ContactsList, error) {
 // UpdateList replaces title and description. It returns the updated list.
 func (s *Service) UpdateList(ctx context.Context, id int64, in ListInput) (*ContactsList, error) {
 	var out *ContactsList
-	err := retry(func() error {
+	err := retry.OnConflict(ctx, ErrChanged, func() error {
 		prev, err := s.store.ListByID(ctx, id)
 		if err != nil {
 			return err

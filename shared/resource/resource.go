@@ -8,7 +8,6 @@ package resource
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -150,28 +149,8 @@ func (s *Service) account(ctx context.Context, id int64, scope string) (*account
 	if err != nil {
 		return nil, err
 	}
-	if !InScope(a, scope) {
+	if !account.InScope(a, scope) {
 		return nil, ErrNotFound
 	}
 	return a, nil
-}
-
-// InScope reports whether an account is visible under a scope.
-func InScope(a *account.Account, scope string) bool {
-	return scope == "" || strings.EqualFold(a.Domain, scope)
-}
-
-// retry re-runs a read-then-conditional-write that lost a race. Writers
-// of one account item take turns: each round has one winner, so the
-// attempts allow for a burst of concurrent admin writes, with a short
-// random pause that spreads the retries.
-func retry(f func() error) error {
-	var err error
-	for attempt := 0; attempt < 24; attempt++ {
-		if err = f(); !errors.Is(err, ErrChanged) {
-			return err
-		}
-		time.Sleep(time.Duration(1+rand.IntN(5*(attempt+1))) * time.Millisecond)
-	}
-	return err
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/retry"
 )
 
 // CreateType adds an account type; a key already used is ErrKeyTaken.
@@ -33,7 +34,7 @@ func (s *Service) Type(ctx context.Context, id int64) (*AccountType, error) {
 // type itself: FlexiAPI writes NULL or fails with a 500 instead).
 func (s *Service) UpdateType(ctx context.Context, id int64, key string) (*AccountType, error) {
 	var out *AccountType
-	err := retry(func() error {
+	err := retry.OnConflict(ctx, ErrChanged, func() error {
 		prev, err := s.store.TypeByID(ctx, id)
 		if err != nil {
 			return err
@@ -73,7 +74,7 @@ func hasType(a *account.Account, id int64) bool {
 // AttachType: the account exists under the scope (404), the type is not
 // attached yet (403), the type exists (404), then the attachment.
 func (s *Service) AttachType(ctx context.Context, accountID, typeID int64, scope string) error {
-	return retry(func() error {
+	return retry.OnConflict(ctx, ErrChanged, func() error {
 		a, err := s.account(ctx, accountID, scope)
 		if err != nil {
 			return err
@@ -92,7 +93,7 @@ func (s *Service) AttachType(ctx context.Context, accountID, typeID int64, scope
 // DetachType: the account exists under the scope (404), the type is
 // attached (403), then the removal.
 func (s *Service) DetachType(ctx context.Context, accountID, typeID int64, scope string) error {
-	return retry(func() error {
+	return retry.OnConflict(ctx, ErrChanged, func() error {
 		a, err := s.account(ctx, accountID, scope)
 		if err != nil {
 			return err

@@ -5,7 +5,6 @@
 package resourceapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -101,27 +100,6 @@ func ids(r *api.Request, names ...string) ([]int64, error) {
 		return nil, api.Invalid(errs)
 	}
 	return out, nil
-}
-
-// domainError maps the domain's errors to FlexiAPI's answers.
-func domainError(err error) error {
-	switch {
-	case errors.Is(err, resource.ErrNotFound):
-		return api.NotFound()
-	case errors.Is(err, resource.ErrLinked), errors.Is(err, resource.ErrNotLinked):
-		return api.Abort(http.StatusForbidden, "")
-	case errors.Is(err, resource.ErrNoDTMF):
-		return api.Abort(http.StatusForbidden, "DTMF Protocol must be configured")
-	case errors.Is(err, resource.ErrKeyTaken):
-		return api.InvalidField("key", "The key has already been taken.")
-	case errors.Is(err, resource.ErrTitleTaken):
-		return api.InvalidField("title", "The title has already been taken.")
-	case errors.Is(err, resource.ErrDictionaryFull):
-		return api.InvalidField("value", "The dictionary of this account is full.")
-	case errors.Is(err, resource.ErrActionsFull):
-		return api.InvalidField("key", "This account cannot hold more actions.")
-	}
-	return err
 }
 
 // oneOrZero is FlexiAPI's answer of a delete: the number of rows, as text.

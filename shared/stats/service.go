@@ -132,6 +132,7 @@ const (
 // Check validates a period; the message is the error of its "to" field.
 func (p Period) Check() error {
 	if !p.To.After(p.From) {
+		//lint:ignore ST1005 the text is the client's validation message
 		return fmt.Errorf("The to must be a date after from.")
 	}
 	max := MaxDailyDays
@@ -139,6 +140,7 @@ func (p Period) Check() error {
 		max = MaxHourlyDays
 	}
 	if p.To.Sub(p.From) > time.Duration(max)*24*time.Hour {
+		//lint:ignore ST1005 the text is the client's validation message
 		return fmt.Errorf("The period must not be longer than %d days.", max)
 	}
 	return nil

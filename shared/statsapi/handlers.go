@@ -6,7 +6,6 @@ package statsapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -44,17 +43,6 @@ func Handlers(svc *stats.Service, cfg *config.Config) map[string]api.Handler {
 		"StatisticsExportCalls":    h.exportCalls,
 		"StatisticsExportMessages": h.exportMessages,
 	}
-}
-
-// domainError maps the domain's errors to answers.
-func domainError(err error) error {
-	switch {
-	case errors.Is(err, stats.ErrNotFound):
-		return api.NotFound()
-	case errors.Is(err, stats.ErrBadCursor):
-		return api.InvalidField("cursor", "The cursor is invalid.")
-	}
-	return err
 }
 
 // FlexiAPI answers the two announcements with the text "1".

@@ -178,7 +178,7 @@ func (s *Store) UseNonce(ctx context.Context, nonce string, nc uint32, expires t
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		// A failed condition still consumes a write unit.
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		if getBool(ccf.Item, "revoked") {
 			return authn.NonceRevoked, nil
 		}

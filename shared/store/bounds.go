@@ -34,6 +34,3 @@ func keyPart(v string, max int) string {
 // pkValue is keyPart for a partition key value given to a Query (table or
 // index), which does not go through key().
 func pkValue(v string) string { return keyPart(v, maxPartitionKey) }
-
-// skValue is keyPart for a sort key value given to a Query condition.
-func skValue(v string) string { return keyPart(v, maxSortKey) }

@@ -276,7 +276,7 @@ func (s *Store) ActivateWithKey(ctx context.Context, a *account.Account, key str
 		ReturnConsumedCapacity:    totalCapacity,
 	})
 	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		return nil, account.ErrAlreadyChanged
 	}
 	if err != nil {

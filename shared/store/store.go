@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -15,8 +16,10 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	smithylog "github.com/aws/smithy-go/logging"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/store/schema"
 )
 
@@ -29,7 +32,7 @@ type Store struct {
 // New builds the client once (at a function's init). The endpoint comes
 // from the standard AWS configuration (AWS_ENDPOINT_URL_DYNAMODB locally).
 func New(ctx context.Context, table string) (*Store, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithLogger(sdkLog))
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
@@ -351,7 +354,7 @@ func (s *Store) single(ctx context.Context, it types.TransactWriteItem) error {
 		return errors.New("store: a lone transaction item must be a put, update or delete")
 	}
 	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		return &cancelled{index: 0}
 	}
 	if err != nil {
@@ -409,3 +412,13 @@ func merge(maps ...map[string]types.AttributeValue) map[string]types.AttributeVa
 	}
 	return out
 }
+
+// sdkLog writes the AWS SDK's messages (its warnings) as JSON lines, not
+// as the plain text of its default logger.
+var sdkLog = smithylog.LoggerFunc(func(c smithylog.Classification, format string, v ...any) {
+	level := slog.LevelInfo
+	if c == smithylog.Warn {
+		level = slog.LevelWarn
+	}
+	logging.Printf(context.Background(), level, "aws-sdk", format, v...)
+})

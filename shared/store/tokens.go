@@ -102,7 +102,7 @@ func (s *Store) ConsumeAuthToken(ctx context.Context, token string) error {
 		ReturnConsumedCapacity: totalCapacity,
 	})
 	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		return account.ErrNotFound
 	}
 	if err != nil {

@@ -262,7 +262,7 @@ func (s *Store) resUpdateIgnoringCondition(ctx context.Context, in *dynamodb.Upd
 	in.ReturnConsumedCapacity = totalCapacity
 	out, err := s.db.UpdateItem(ctx, in)
 	if isConditionFailed(err) {
-		meterWrite(ctx, types.ConsumedCapacity{CapacityUnits: aws.Float64(1)})
+		meterFailedWrite(ctx)
 		return nil
 	}
 	if err != nil {

@@ -46,6 +46,12 @@ func handle(ctx context.Context, ev events.APIGatewayProxyRequest) (json.RawMess
 	if d, err := time.ParseDuration(h["X-Echo-Sleep"]); err == nil {
 		time.Sleep(d)
 	}
+	// Honours its deadline: waits for it, then takes the given time to
+	// write its answer, as a handler winding up its work does.
+	if d, err := time.ParseDuration(h["X-Echo-Answer-After-Deadline"]); err == nil {
+		<-ctx.Done()
+		time.Sleep(d)
+	}
 	if path := h["X-Echo-Wait-File"]; path != "" {
 		for {
 			if _, err := os.Stat(path); err == nil {

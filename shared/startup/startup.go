@@ -1,0 +1,69 @@
+// Package startup is what every Lambda main does before lambda.Start: a
+// JSON logger that is also slog's default (so the domain's slog.*Context
+// lines are JSON with the request id), the configuration, and a start-up
+// failure logged as JSON before the function stops.
+package startup
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
+	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+)
+
+// Function is a started function: its logger and its configuration.
+type Function struct {
+	Log    *slog.Logger
+	Config *config.Config
+}
+
+// Begin makes the component's JSON logger slog's default, then loads the
+// configuration (an invalid one is logged and stops the process).
+func Begin(component string) Function {
+	log := logging.New(component)
+	slog.SetDefault(log)
+	return Function{Log: log, Config: config.MustLoad()}
+}
+
+// Must returns v, or logs err through slog's default logger and panics: a
+// function that cannot build what it serves with must fail its init.
+func Must[T any](v T, err error) T {
+	if err != nil {
+		slog.Error("start-up failed", "error", err.Error())
+		panic(err)
+	}
+	return v
+}
+
+// Group is what a group's function serves: the route table (api.Routes, or
+// its deployed part), the group's handlers and its request schemas, and
+// the facts lookups of the schemas whose store rules need them.
+type Group struct {
+	Name     string
+	Table    *api.Table
+	Handlers map[string]api.Handler
+	Schemas  api.Schemas
+	Facts    map[string]api.FactsFunc
+}
+
+// Router builds the group's router under cfg's gates. It fails when the
+// group's routes, handlers and schemas do not match one to one; the
+// wiring test of each function calls it without AWS.
+func Router(g Group, cfg *config.Config, log *slog.Logger) (*api.Router, error) {
+	rt, err := api.NewRouter(g.Table, g.Name, g.Handlers,
+		api.RouterOptions{Schemas: g.Schemas, Facts: g.Facts, GateOn: apigw.GateOn(cfg), Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("group %s: %w", g.Name, err)
+	}
+	return rt, nil
+}
+
+// Serve builds the group's router and hands it to the Lambda runtime.
+func (f Function) Serve(g Group) {
+	lambda.Start(apigw.ProxyHandler(Must(Router(g, f.Config, f.Log))))
+}
