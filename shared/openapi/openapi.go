@@ -218,6 +218,14 @@ func routeErrors(r api.Route) []errorAnswer {
 	if r.Access.Protected() {
 		add(422, "Missing or malformed `From` header, invalid DIGEST parameters, or a malformed JWT.").validation = true
 	}
+	// What the deployment answers for any route: the per-address rate
+	// limit, a dependency that fails (every group but the documentation's
+	// reads the table, or the authorizer does), the gateway's timeout.
+	add(429, "More than 600 requests a minute from one address: `Too Many Attempts.` (the WAF rule; the local gateway's limit).")
+	if r.Group != api.GroupMeta || r.Access.Protected() {
+		add(503, "A dependency (the table, SNS, SES, the registrar) failed or did not answer in time: `Service Unavailable`; nothing was half-done.")
+	}
+	add(504, "The function did not answer within API Gateway's integration timeout: `Endpoint request timed out`.")
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Status < out[j].Status })
 	return out
 }
