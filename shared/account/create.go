@@ -159,11 +159,6 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Account, erro
 			return nil, validate.Single("phone", MsgPhoneTaken)
 		}
 	}
-	id, err := s.store.NextAccountID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a.ID = id
 	if err := s.store.CreateAccount(ctx, a, s.cfg.EmailUnique); err != nil {
 		return nil, uniquenessError(err)
 	}

@@ -64,19 +64,18 @@ func (s *Service) phoneFree(ctx context.Context, phone string) error {
 	return nil
 }
 
+// createWithToken writes the account and consumes the token in one
+// transaction, which also allocates the account's id: a refused creation
+// (a taken username, email or phone, an unusable token) spends no id.
 func (s *Service) createWithToken(ctx context.Context, a *Account, use TokenUse, tokenField string) error {
 	t, err := s.usableCreationToken(ctx, use.Token)
 	switch {
 	case err == nil:
 		use.Push, use.PushCreatedAt = t.Push, t.CreatedAt
-		if a.ID, err = s.store.NextAccountID(ctx); err != nil {
-			return err
-		}
 	case errors.Is(err, ErrTokenInvalid):
 		// The transaction cannot succeed (the token condition fails), but
 		// it still reports a taken username, email or phone first, as
-		// FlexiAPI's first validation step does; no id is spent on it.
-		a.ID = 0
+		// FlexiAPI's first validation step does.
 	default:
 		return err
 	}
