@@ -198,7 +198,7 @@ localstack-deploy:
 # BENCHFLAGS=-quick for a one-minute run.
 BENCHFLAGS ?=
 .PHONY: bench
-bench: tools
+bench: tools servers
 	go run ./cmd/bench $(BENCHFLAGS)
 
 # ---------------------------------------------------------------- fuzz

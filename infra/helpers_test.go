@@ -35,7 +35,7 @@ func dummyDist(t *testing.T) string {
 		if err != nil {
 			panic(err)
 		}
-		for _, p := range Programs() {
+		for _, p := range append(Programs(), FlexisipSync) {
 			f, err := os.Create(filepath.Join(dir, p+".zip"))
 			if err != nil {
 				panic(err)

@@ -25,6 +25,7 @@ func TestCfnLint(t *testing.T) {
 		{"dev", nil},
 		{"prod", map[string]any{CtxStage: "prod", CtxProduction: true, CtxAlarmEmail: "ops@example.org",
 			CtxAccessLogs: true, CtxConfig: writeConfig(t, prodConfig)}},
+		{"flexisip", flexisipContext},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

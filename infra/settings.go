@@ -48,6 +48,15 @@ const (
 	// its own (e.g. one restored from a point in time): it must have the
 	// schema of shared/store/schema; the operator manages its settings.
 	CtxExistingTable = "existingTable"
+	// The projection for Flexisip (flexisip.go): the Secrets Manager
+	// secret holding the DSN of the database Flexisip authenticates from
+	// (without it, no flexisip-sync function and no mapping), the function's
+	// optional VPC placement (comma-separated subnet and security group
+	// ids), and the stream of an existingTable.
+	CtxFlexisipSecret         = "flexisipSqlSecretArn"
+	CtxFlexisipSubnets        = "flexisipSubnets"
+	CtxFlexisipSecurityGroups = "flexisipSecurityGroups"
+	CtxExistingTableStream    = "existingTableStreamArn"
 	// Per program: <name>Memory (MB) and <name>Timeout (seconds), e.g.
 	// accountsMemory=512.
 	ctxMemorySuffix  = "Memory"
@@ -103,7 +112,9 @@ var SecretVars = map[string]bool{
 
 // stackVars are set by the stack itself, never by the configuration file.
 var stackVars = map[string]string{
-	"FLEXIAPI_TABLE": "it is the name of the table the stack creates",
+	"FLEXIAPI_TABLE":          "it is the name of the table the stack creates",
+	"FLEXISIP_SQL_SECRET_ARN": "the stack sets it from the context " + CtxFlexisipSecret,
+	"FLEXISIP_SQL_DSN":        "deployed, the DSN lives in Secrets Manager: give the secret's ARN as the context " + CtxFlexisipSecret,
 }
 
 // Settings is everything the stack is built from.
@@ -132,6 +143,15 @@ type Settings struct {
 	// ExistingTable, when set, is the table the functions use; the stack
 	// then creates none.
 	ExistingTable string
+	// FlexisipSecretARN names the DSN secret of the projection for Flexisip
+	// ("" = no projection); FlexisipSubnets and FlexisipSecurityGroups place
+	// its function in a VPC (both or neither).
+	FlexisipSecretARN      string
+	FlexisipSubnets        []string
+	FlexisipSecurityGroups []string
+	// ExistingTableStreamARN is the stream of ExistingTable (the
+	// projection reads it; the operator enables it, NEW_AND_OLD_IMAGES).
+	ExistingTableStreamARN string
 	// Routes are the routes the API deploys: the route table without the
 	// routes of closed gates (D26: POST /api/messages without SIP_PROXY
 	// and SIP_SENDER_URI is no resource, so no authorizer runs for it).
@@ -192,6 +212,7 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	if s.ExistingTable != "" && !tableNameRE.MatchString(s.ExistingTable) {
 		fail("context %s=%q: not a DynamoDB table name", CtxExistingTable, s.ExistingTable)
 	}
+	loadFlexisipSettings(ctx, s, fail) // flexisip.go
 	s.Schedule = ctxString(ctx, CtxSchedule, DefaultSchedule)
 	if !strings.HasPrefix(s.Schedule, "cron(") && !strings.HasPrefix(s.Schedule, "rate(") {
 		fail("context %s=%q: must be an EventBridge cron(...) or rate(...) expression", CtxSchedule, s.Schedule)

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -129,6 +130,9 @@ type FlexiAPIStack struct {
 	Schedule  awsevents.Rule
 	AlarmsSNS awssns.Topic
 	Alarms    []awscloudwatch.Alarm
+	// The projection for Flexisip (nil without flexisipSqlSecretArn).
+	FlexisipFailures awssqs.Queue
+	FlexisipMapping  awslambda.EventSourceMapping
 }
 
 // NewFlexiAPIStack builds the stack of s.Stage. It is environment-agnostic
@@ -136,7 +140,11 @@ type FlexiAPIStack struct {
 func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, error) {
 	zips := map[string]string{}
 	var missing []string
-	for _, p := range Programs() {
+	programs := Programs()
+	if s.FlexisipSecretARN != "" {
+		programs = append(programs, FlexisipSync)
+	}
+	for _, p := range programs {
 		zips[p] = filepath.Join(s.DistDir, p+".zip")
 		if !fileExists(zips[p]) {
 			missing = append(missing, zips[p])
@@ -202,6 +210,12 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	for _, p := range Programs() {
 		st.trimRoleDependency(p)
 	}
+	// The projection for Flexisip: no DSN secret, no function, no mapping.
+	if s.FlexisipSecretARN != "" {
+		if err := st.newFlexisipSync(retain); err != nil {
+			return nil, err
+		}
+	}
 
 	// ------------------------------------------------------------ API
 	st.newAPI(retain)
@@ -221,6 +235,9 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 
 	// ------------------------------------------------------------ alarms
 	st.newAlarms()
+	if s.FlexisipSecretARN != "" {
+		st.newFlexisipAlarms()
+	}
 
 	// ------------------------------------------------------------ outputs
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
@@ -242,6 +259,11 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 
 func newTable(stack awscdk.Stack, s *Settings, retain awscdk.RemovalPolicy) awsdynamodb.ITable {
 	if s.ExistingTable != "" {
+		if s.ExistingTableStreamARN != "" {
+			return awsdynamodb.Table_FromTableAttributes(stack, jsii.String("Table"), &awsdynamodb.TableAttributes{
+				TableName: jsii.String(s.ExistingTable), TableStreamArn: jsii.String(s.ExistingTableStreamARN),
+			})
+		}
 		return awsdynamodb.Table_FromTableName(stack, jsii.String("Table"), jsii.String(s.ExistingTable))
 	}
 	str := func(name string) *awsdynamodb.Attribute {
@@ -255,8 +277,10 @@ func newTable(stack awscdk.Stack, s *Settings, retain awscdk.RemovalPolicy) awsd
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
 		TimeToLiveAttribute: jsii.String(schema.TTLAttribute),
-		DeletionProtection:  jsii.Bool(s.Production),
-		RemovalPolicy:       retain,
+		// The projection for Flexisip reads it; unread, it costs nothing.
+		Stream:             awsdynamodb.StreamViewType(schema.StreamViewType),
+		DeletionProtection: jsii.Bool(s.Production),
+		RemovalPolicy:      retain,
 	})
 	for _, ix := range schema.Indexes {
 		props := &awsdynamodb.GlobalSecondaryIndexProps{

@@ -181,7 +181,8 @@ func coldTargets(local map[string]string, user creds) ([]coldTarget, []string) {
 			body:  proxyEvent("POST", "/api/messages", "/api/messages", "cold-messages", map[string]string{"X-Api-Key": user.Key}, adminContext(principal)),
 			check: wantStatus(422),
 			env:   []string{"SIP_PROXY=sip:127.0.0.1:9;transport=tcp", "SIP_SENDER_URI=sip:bench@sip.example.org"}},
-		hello: {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
+		hello:                 {event: "any event (answers \"hello\")", body: []byte(`{}`), check: wantSubstring(`"hello"`)},
+		devstack.FlexisipSync: flexisipColdTarget(), // flexisip.go
 	}
 	var out []coldTarget
 	var unknown []string
@@ -323,7 +324,7 @@ var initTraceRE = regexp.MustCompile(`init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock
 // runtime's start and main's own set-up before lambda.Start).
 func traceInits(ctx context.Context, t coldTarget, env []string) initTrace {
 	var out devstack.LogBuffer
-	f := &localgw.Function{Name: t.name, Path: t.path, Env: append(append([]string(nil), env...), "GODEBUG=inittrace=1"),
+	f := &localgw.Function{Name: t.name, Path: t.path, Env: append(append(append([]string(nil), env...), t.env...), "GODEBUG=inittrace=1"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Output: &out, MaxInstances: 1, Timeout: 30 * time.Second}
 	_, _, err := f.Invoke(ctx, t.body)
 	f.Close()

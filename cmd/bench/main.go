@@ -55,6 +55,10 @@ type options struct {
 	// onlyIngest runs that benchmark alone and prints it.
 	ingestCalls int
 	onlyIngest  bool
+	// importAccounts is the size of the import benchmark (importbench.go);
+	// onlyImport runs that benchmark alone and prints it.
+	importAccounts int
+	onlyImport     bool
 }
 
 func parseFlags() options {
@@ -70,6 +74,8 @@ func parseFlags() options {
 	flag.BoolVar(&o.skipGo, "skip-go-bench", false, "do not run the Go benchmarks")
 	flag.IntVar(&o.ingestCalls, "ingest-calls", 0, "calls (and messages) of the statistics ingestion benchmark (default 50, -quick 10)")
 	flag.BoolVar(&o.onlyIngest, "only-ingest", false, "run only the statistics ingestion benchmark and print it (writes no document)")
+	flag.IntVar(&o.importAccounts, "import-accounts", 0, "accounts of the FlexiAPI import benchmark (default 3000, -quick 500)")
+	flag.BoolVar(&o.onlyImport, "only-import", false, "run only the FlexiAPI import benchmark and print it (writes no document)")
 	flag.Parse()
 	pick := func(v *int, full, quick int) {
 		if *v <= 0 {
@@ -83,6 +89,7 @@ func parseFlags() options {
 	pick(&o.coldTrials, 15, 5)
 	pick(&o.benchCount, 5, 1)
 	pick(&o.ingestCalls, 50, 10)
+	pick(&o.importAccounts, 3000, 500)
 	if o.benchTime == "" {
 		o.benchTime = "300ms"
 		if o.quick {
@@ -153,6 +160,8 @@ type report struct {
 	notes       []string
 	stackStart  time.Duration
 	ingest      *ingestResult
+	flexisip    *flexisipResult
+	imp         *importResult
 }
 
 func execute(ctx context.Context, opts options) error {
@@ -200,6 +209,9 @@ func execute(ctx context.Context, opts options) error {
 	rep.bins, rep.stackStart = bins, st.took
 	progress(fmt.Sprintf("built in %s; emulators up in %s", bins.buildTime.Round(time.Second), st.took.Round(time.Second)))
 
+	if opts.onlyImport {
+		return importOnly(ctx, st.stack, opts)
+	}
 	dep, err := newDeployment(ctx, st.stack)
 	if err != nil {
 		return err
@@ -285,6 +297,15 @@ func execute(ctx context.Context, opts options) error {
 	rep.ingest = runIngest(ctx, client, f.admin.Key, sink, opts.ingestCalls)
 	if rep.ingest.err != nil {
 		rep.notes = append(rep.notes, "statistics ingestion: "+rep.ingest.err.Error())
+	}
+	progress("projection for Flexisip: lag and invocations")
+	rep.flexisip = runFlexisip(ctx, st.stack, dep, bins.local[devstack.FlexisipSync], client, f.admin.Key, max(opts.ingestCalls, 20)*2, opts.requests/5, opts.workers)
+	if rep.flexisip.err != nil {
+		rep.notes = append(rep.notes, "projection for Flexisip: "+rep.flexisip.err.Error())
+	}
+	progress(fmt.Sprintf("FlexiAPI import (%d accounts)", opts.importAccounts))
+	if rep.imp = runImportBench(ctx, st.stack, opts); rep.imp.err != nil {
+		rep.notes = append(rep.notes, "FlexiAPI import: "+rep.imp.err.Error())
 	}
 	if rep.calib, err = calibrateDynamoDBLocal(ctx, dep.st.Client()); err != nil {
 		rep.notes = append(rep.notes, err.Error())

@@ -224,7 +224,9 @@ func renderReport(r *report) string {
 	renderCapacity(&b, r)
 	renderCost(&b, r)
 	renderIngest(&b, r.ingest, r.mem)
+	renderFlexisip(&b, r.flexisip)
 	renderGoBench(&b, r)
+	renderImport(&b, r.imp)
 	return b.String()
 }
 
@@ -559,7 +561,7 @@ func renderCost(b *strings.Builder, r *report) {
 
 func renderGoBench(b *strings.Builder, r *report) {
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
-	p("## 5. Go benchmarks of the hot pure functions\n\n")
+	p("## 7. Go benchmarks of the hot pure functions\n\n")
 	g := r.gobench
 	if g == nil {
 		p("Not run (`-skip-go-bench`).\n")

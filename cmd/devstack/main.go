@@ -214,6 +214,15 @@ func run() error {
 	}
 	defer gw.Close()
 
+	// The projection for Flexisip: the table's stream feeds the
+	// flexisip-sync bootstrap, which writes into MariaDB (or the database
+	// FLEXISIP_SQL_DSN names).
+	sqlDSN, err := startFlexisipSync(ctx, st, stack, cfg, bins[devstack.FlexisipSync], log)
+	if err != nil {
+		return err
+	}
+	defer sqlDSN.close()
+
 	addr := "127.0.0.1:" + strconv.Itoa(envInt("FLEXIAPI_PORT", 8080))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -224,7 +233,7 @@ func run() error {
 	defer srv.Close()
 
 	endpoints := map[string]string{"api": "http://" + addr + "/api", "dynamodb": stack.DynamoDB, "ses": stack.SES, "sns": stack.SNS, "redis": stack.Redis,
-		"flexisip_sql": stack.MariaDB.URL}
+		"flexisip_sql": sqlDSN.dsn}
 	if err := writeJSON(filepath.Join(localDir, "endpoints.json"), endpoints); err != nil {
 		return err
 	}
@@ -233,7 +242,9 @@ func run() error {
 	}
 	// flexiapi-admin, run next to make run, uses the same stack and
 	// settings as the functions (APP_KEY aside: it never answers Digest).
-	if err := writeJSON(filepath.Join(localDir, "functions.json"), cliEnv(fnEnv)); err != nil {
+	cli := cliEnv(fnEnv)
+	cli["FLEXISIP_SQL_DSN"] = sqlDSN.dsn // flexiapi-admin flexisip-sync -rebuild
+	if err := writeJSON(filepath.Join(localDir, "functions.json"), cli); err != nil {
 		return err
 	}
 	fmt.Printf("\nFlexiAPI Serverless is running at http://%s/api (Ctrl-C stops everything)\n\n", addr)

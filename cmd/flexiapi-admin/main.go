@@ -36,6 +36,8 @@ var commands = []command{
 	createTableCommand,
 	createAdminCommand,
 	apiKeyCommand,
+	flexisipSyncCommand,
+	importCommand,
 }
 
 func main() {
@@ -98,6 +100,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	if err := exec(ctx, env); err != nil {
 		fmt.Fprintf(stderr, "flexiapi-admin %s: %v\n", cmd.name, err)
+		if isUsage(err) {
+			return 2
+		}
 		return 1
 	}
 	return 0

@@ -124,7 +124,11 @@ func Render(a *Account, v View, realm *string) []byte {
 	b = appendKey(b, "activation_expiration")
 	if e := a.ActivationExpiration; e != nil {
 		b = append(b, `{"id":`...)
-		b = strconv.AppendInt(b, a.ID, 10)
+		if e.ID != 0 {
+			b = strconv.AppendInt(b, e.ID, 10)
+		} else {
+			b = strconv.AppendInt(b, a.ID, 10)
+		}
 		b = append(b, `,"account_id":`...)
 		b = strconv.AppendInt(b, a.ID, 10)
 		b = append(b, `,"expires":`...)

@@ -75,6 +75,8 @@ type Role struct {
 // ActivationExpiration is the expiry of the confirmation key set by an
 // admin at creation (confirmation_key_expires).
 type ActivationExpiration struct {
+	// ID is FlexiAPI's row id when imported; 0 shows the account's id.
+	ID                   int64
 	Expires              time.Time
 	CreatedAt, UpdatedAt time.Time
 }

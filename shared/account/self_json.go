@@ -15,7 +15,11 @@ func appendEmailChange(b []byte, c *PendingChange) []byte {
 	b = appendKey(b, "updated_at")
 	b = jsonw.AppendString(b, Timestamp(c.UpdatedAt))
 	b = appendKey(b, "ip")
-	b = jsonw.AppendString(b, c.IP)
+	if c.IP == "" { // an imported row from before FlexiAPI kept the IP
+		b = append(b, "null"...)
+	} else {
+		b = jsonw.AppendString(b, c.IP)
+	}
 	b = appendKey(b, "user_agent")
 	if c.UserAgent == "" {
 		return append(b, "null}"...)

@@ -127,6 +127,8 @@ var Vars = []Var{
 	{"ACCOUNT_PROXY_REGISTRAR_ADDRESS", "sip.domain.com", "Proxy/registrar address given in the \"Confirmed Registration\" email."},
 	{"ACCOUNT_TRANSPORT_PROTOCOL_TEXT", "TLS (recommended), TCP or UDP", "Transport given in the \"Confirmed Registration\" email."},
 	{"FLEXISIP_REDIS_URL", "", "Flexisip's Redis registrar (redis://host:port/db); empty = no devices."},
+	{"FLEXISIP_SQL_DSN", "", "The database Flexisip authenticates from (mysql://USER:PASS@HOST:PORT/DB), for the projection (functions/flexisip-sync, flexiapi-admin flexisip-sync); locally only: deployed, the DSN comes from FLEXISIP_SQL_SECRET_ARN."},
+	{"FLEXISIP_SQL_SECRET_ARN", "", "Secrets Manager secret holding that database's DSN (or RDS's JSON: engine, host, port, username, password, dbname); set by the stack."},
 	{"SIP_PROXY", "", "Flexisip proxy for POST /messages (sip:host;transport=tcp); empty = route disabled."},
 	{"SIP_SENDER_URI", "", "SIP identity that sends POST /messages."},
 	{"SIP_SENDER_PASSWORD", "", "Password of SIP_SENDER_URI."},

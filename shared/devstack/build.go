@@ -9,18 +9,23 @@ import (
 	"runtime"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/flexisip/mapping"
 )
 
 // Names of the bootstraps that are not endpoint groups.
 const (
 	Authorizer  = "authorizer"
 	Maintenance = "maintenance" // scheduled, not behind the gateway
+	// FlexisipSync is fed by the table's stream (shared/localesm locally).
+	FlexisipSync = mapping.Function
 )
 
 // Binaries are the Lambda programs: one per group of the route table, the
-// authorizer and the scheduled maintenance, with their package directories.
+// authorizer, the scheduled maintenance and the projection for Flexisip
+// (fed by the table's stream), with their package directories.
 func Binaries() map[string]string {
-	out := map[string]string{Authorizer: "./authorizer", Maintenance: "./functions/maintenance"}
+	out := map[string]string{Authorizer: "./authorizer", Maintenance: "./functions/maintenance",
+		FlexisipSync: "./functions/" + mapping.Function}
 	for _, g := range api.Groups {
 		out[g] = "./functions/" + g
 	}

@@ -26,6 +26,8 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
+	"github.com/flexiapi-serverless/flexiapi/shared/flexisip"
+	"github.com/flexiapi-serverless/flexiapi/shared/flexisipdb"
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
 )
 
@@ -36,7 +38,7 @@ const fixtureAPIKey = "f3Kq8ZsW1xYbN7cR2vLm9TgH4pJd6aEu0oQiXyBz"
 // Emulator (aws-lambda-rie, which make test installs and names in
 // AWS_LAMBDA_RIE), against DynamoDB Local, with the events/ fixtures (and,
 // for the groups that have none, the accounts fixture sent to one of their
-// routes), one invocation at a time: the emulator crashes on a second
+// routes; the stream consumer gets the stream fixture), one invocation at a time: the emulator crashes on a second
 // concurrent call. It answers a handler error or a timeout with HTTP 200,
 // so every answer is read for them (rieInvoke).
 func TestBootstrapsUnderRIE(t *testing.T) {
@@ -65,6 +67,19 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 	env := devstack.AWSEnv()
 	for k, v := range vars {
 		env = append(env, k+"="+v)
+	}
+	sqlDSN := testenv.SQLDatabase(t)
+	env = append(env, "FLEXISIP_SQL_DSN="+sqlDSN)
+	sqlDB, err := flexisipdb.Open(sqlDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqlDB.Close()
+	for _, id := range []int64{7, 9} {
+		p := &flexisip.Projection{Account: flexisip.Row{ID: id, Username: fmt.Sprintf("user%d", id), Domain: domain, Activated: true}}
+		if _, err := sqlDB.Apply(ctx, id, p); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	proxy := func(name string, status int, bodyHas string) func(*testing.T, []byte) {
@@ -138,6 +153,21 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 		// Without SIP configured, the route is not deployed.
 		{api.GroupMessages, []call{
 			{event: "proxy-accounts-me-apikey.json", edit: route("POST", "/api/messages"), check: proxy("messages", 404, "could not be found")},
+		}},
+		// Accounts 7 and 9 of the stream fixture are in Flexisip's tables
+		// but not in ours: the function removes them, and the whole batch
+		// succeeds.
+		{devstack.FlexisipSync, []call{
+			{event: "dynamodb-stream-account.json", check: func(t *testing.T, out []byte) {
+				var r events.DynamoDBEventResponse
+				if err := json.Unmarshal(out, &r); err != nil || len(r.BatchItemFailures) != 0 {
+					t.Errorf("flexisip-sync: %s (%v), want no batch item failure", out, err)
+				}
+				left, err := sqlDB.Read(ctx, 0, 100)
+				if err != nil || len(left) != 0 {
+					t.Errorf("Flexisip's tables still hold %v (%v)", left, err)
+				}
+			}},
 		}},
 	}
 	for _, run := range runs {

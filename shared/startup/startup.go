@@ -25,9 +25,16 @@ type Function struct {
 // Begin makes the component's JSON logger slog's default, then loads the
 // configuration (an invalid one is logged and stops the process).
 func Begin(component string) Function {
+	return Function{Log: Logger(component), Config: config.MustLoad()}
+}
+
+// Logger makes the component's JSON logger slog's default and returns it:
+// the start of a function whose configuration is not the API's (the
+// stream consumer).
+func Logger(component string) *slog.Logger {
 	log := logging.New(component)
 	slog.SetDefault(log)
-	return Function{Log: log, Config: config.MustLoad()}
+	return log
 }
 
 // Must returns v, or logs err through slog's default logger and panics: a

@@ -70,6 +70,9 @@ func accountItem(a *account.Account) map[string]types.AttributeValue {
 		item["activation_expires"] = timeAttr(e.Expires)
 		item["activation_created_at"] = timeAttr(e.CreatedAt)
 		item["activation_updated_at"] = timeAttr(e.UpdatedAt)
+		if e.ID != 0 {
+			item["activation_id"] = num(e.ID)
+		}
 	}
 	if a.APIKeyHash != "" {
 		item["api_key_hash"] = str(a.APIKeyHash)
@@ -115,7 +118,7 @@ func accountFromItem(item map[string]types.AttributeValue) *account.Account {
 		a.Admin = &account.Role{CreatedAt: getTime(item, "admin_created_at"), UpdatedAt: getTime(item, "admin_updated_at")}
 	}
 	if t := getOptTime(item, "activation_expires"); t != nil {
-		a.ActivationExpiration = &account.ActivationExpiration{Expires: *t,
+		a.ActivationExpiration = &account.ActivationExpiration{ID: getN(item, "activation_id"), Expires: *t,
 			CreatedAt: getTime(item, "activation_created_at"), UpdatedAt: getTime(item, "activation_updated_at")}
 	}
 	readResourceAttrs(item, a) // types, actions (account_resources.go)
@@ -148,8 +151,9 @@ func (s *Store) NextAccountID(ctx context.Context) (int64, error) {
 }
 
 // CreateAccount writes an account with its markers in one transaction,
-// with the id the account counter gives it (a.ID is set); a refused
-// creation spends no id.
+// with the id the account counter gives it in the same transaction (a.ID
+// is set; a refused creation spends no id), or under a.ID when the caller
+// gave one (an import, a test).
 func (s *Store) CreateAccount(ctx context.Context, a *account.Account, emailUnique bool) error {
 	return s.createAccount(ctx, a, emailUnique, nil)
 }
@@ -160,7 +164,7 @@ func (s *Store) CreateAccount(ctx context.Context, a *account.Account, emailUniq
 func (s *Store) createAccount(ctx context.Context, a *account.Account, emailUnique bool,
 	extra func(id int64) ([]types.TransactWriteItem, []error)) error {
 	now := num(time.Now().Unix())
-	id, err := s.transactNewID(ctx, "account_id", func(id int64) ([]types.TransactWriteItem, []error) {
+	id, err := s.transactNewID(ctx, "account_id", a.ID, func(id int64) ([]types.TransactWriteItem, []error) {
 		a.ID = id
 		items := []types.TransactWriteItem{
 			put(s.table, accountItem(a), "attribute_not_exists(PK)", nil),

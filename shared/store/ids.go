@@ -41,7 +41,24 @@ var errIDRace = fmt.Errorf("allocate an id: lost to concurrent allocations: %w",
 // leaves the counter where it was: no id is spent on a failed creation.
 // A concurrent allocation (the counter's condition) is retried with a
 // fresh read. It returns the id written.
-func (s *Store) transactNewID(ctx context.Context, counter string, build func(id int64) ([]types.TransactWriteItem, []error)) (int64, error) {
+//
+// An id given by the caller (preset, not 0: an import keeping FlexiAPI's
+// ids, a test) is written as it is, without the counter.
+func (s *Store) transactNewID(ctx context.Context, counter string, preset int64, build func(id int64) ([]types.TransactWriteItem, []error)) (int64, error) {
+	if preset != 0 {
+		items, failed := build(preset)
+		err := s.transact(ctx, items)
+		var c *cancelled
+		switch {
+		case err == nil:
+			return preset, nil
+		case errors.As(err, &c) && c.index < len(failed) && failed[c.index] != nil && !errors.Is(failed[c.index], errNewID):
+			return 0, failed[c.index]
+		case errors.As(err, &c):
+			return 0, fmt.Errorf("write under %s %d: condition failure on item %d", counter, preset, c.index)
+		}
+		return 0, fmt.Errorf("write under %s %d: %w", counter, preset, err)
+	}
 	for attempt := 0; attempt < maxIDAttempts; attempt++ {
 		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 			TableName: &s.table, Key: counterKey(counter), ConsistentRead: aws.Bool(true),

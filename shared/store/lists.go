@@ -57,7 +57,7 @@ func (s *Store) titleMarkerPut(title string, id int64) types.TransactWriteItem {
 // with the id the list counter gives it (l.ID is set): a taken title
 // spends no id.
 func (s *Store) CreateList(ctx context.Context, l *resource.ContactsList) error {
-	id, err := s.transactNewID(ctx, "contacts_list_id", func(id int64) ([]types.TransactWriteItem, []error) {
+	id, err := s.transactNewID(ctx, "contacts_list_id", l.ID, func(id int64) ([]types.TransactWriteItem, []error) {
 		l.ID = id
 		item := merge(listKey(id), map[string]types.AttributeValue{
 			"type": str("contacts_list"), "id": num(id), "title": str(l.Title), attrListTotal: num(0),

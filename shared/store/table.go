@@ -50,12 +50,16 @@ func CreateTableInput(name string) *dynamodb.CreateTableInput {
 		},
 		AttributeDefinitions:   defs,
 		GlobalSecondaryIndexes: gsis,
+		StreamSpecification: &types.StreamSpecification{
+			StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewType(schema.StreamViewType),
+		},
 	}
 }
 
 // EnsureTable creates the table if it does not exist, waits until it is
-// active and turns TTL on. It is idempotent. created is false when the
-// table already existed.
+// active, turns its stream on (a table made before the stream existed, a
+// developer's .local/dynamodb-data) and TTL. It is idempotent. created is
+// false when the table already existed.
 func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) (created bool, err error) {
 	_, err = db.CreateTable(ctx, CreateTableInput(name))
 	var inUse *types.ResourceInUseException
@@ -69,6 +73,9 @@ func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) (created
 	w := dynamodb.NewTableExistsWaiter(db, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute); err != nil {
 		return created, fmt.Errorf("wait for table %s: %w", name, err)
+	}
+	if err := ensureStream(ctx, db, name); err != nil {
+		return created, err
 	}
 	ttl, err := db.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)})
 	if err == nil && ttl.TimeToLiveDescription != nil &&
@@ -85,4 +92,59 @@ func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) (created
 		return created, fmt.Errorf("enable TTL on %s: %w", name, err)
 	}
 	return created, nil
+}
+
+// ensureStream enables the table's stream with the schema's view type.
+func ensureStream(ctx context.Context, db *dynamodb.Client, name string) error {
+	out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	if spec := out.Table.StreamSpecification; spec != nil && aws.ToBool(spec.StreamEnabled) {
+		if spec.StreamViewType == types.StreamViewType(schema.StreamViewType) {
+			return nil
+		}
+		return fmt.Errorf("table %s has a %s stream; the projection for Flexisip needs %s: disable the stream and run again",
+			name, spec.StreamViewType, schema.StreamViewType)
+	}
+	_, err = db.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+		TableName: aws.String(name),
+		StreamSpecification: &types.StreamSpecification{
+			StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewType(schema.StreamViewType),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("enable the stream of %s: %w", name, err)
+	}
+	w := dynamodb.NewTableExistsWaiter(db, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
+	return w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute)
+}
+
+// StreamARN is the table's current stream (the local event source mapping
+// of make run and the tests reads it); "" when the table has none.
+func (s *Store) StreamARN(ctx context.Context) (string, error) {
+	out, err := s.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+	if err != nil {
+		return "", fmt.Errorf("describe table %s: %w", s.table, err)
+	}
+	return aws.ToString(out.Table.LatestStreamArn), nil
+}
+
+// CheckTable fails, in one line, when the table does not exist.
+func (s *Store) CheckTable(ctx context.Context) error {
+	_, err := s.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+	var nf *types.ResourceNotFoundException
+	if errors.As(err, &nf) {
+		return fmt.Errorf("the table %s does not exist: create it first (flexiapi-admin create-table)", s.table)
+	}
+	if err != nil {
+		return fmt.Errorf("describe the table %s: %w", s.table, err)
+	}
+	return nil
+}
+
+// DropTable deletes the table (the benchmark's scratch tables).
+func (s *Store) DropTable(ctx context.Context) error {
+	_, err := s.db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(s.table)})
+	return err
 }

@@ -43,7 +43,7 @@ func typeFromItem(it map[string]types.AttributeValue) resource.AccountType {
 // the id the type counter gives it (t.ID is set): a taken key spends no
 // id.
 func (s *Store) CreateType(ctx context.Context, t *resource.AccountType) error {
-	id, err := s.transactNewID(ctx, "type_id", func(id int64) ([]types.TransactWriteItem, []error) {
+	id, err := s.transactNewID(ctx, "type_id", t.ID, func(id int64) ([]types.TransactWriteItem, []error) {
 		t.ID = id
 		return []types.TransactWriteItem{
 			put(s.table, typeItem(t), "attribute_not_exists(PK)", nil),

@@ -8,6 +8,10 @@ const (
 	PartitionKey = "PK"
 	SortKey      = "SK"
 	TTLAttribute = "expires_at"
+	// StreamViewType of the table's stream, which feeds the projection for
+	// Flexisip (functions/flexisip-sync): it compares an account before and
+	// after each write.
+	StreamViewType = "NEW_AND_OLD_IMAGES"
 )
 
 // Index is a global secondary index.

@@ -1,0 +1,88 @@
+package flexiapidb
+
+// LastMigration is the last of d231625's migrations: a database is at
+// this schema exactly when its migrations table ends with it (and holds
+// every name of Migrations).
+const LastMigration = "2024_01_29_144458_add_ip_columns_to_tokens_and_keys_tables"
+
+// Migrations are d231625's 41 migrations, in the order Laravel runs them.
+var Migrations = []string{
+	"2014_10_12_000000_create_users_table",
+	"2014_10_12_100000_create_password_resets_table",
+	"2019_08_19_000000_create_failed_jobs_table",
+	"2020_01_23_125119_create_accounts_passwords_tables",
+	"2020_01_28_100553_create_nonces_digest_table",
+	"2020_04_29_131330_create_admins_table",
+	"2020_09_14_120448_add_email_changed_table",
+	"2020_10_19_085412_create_api_keys_table",
+	"2020_11_30_123051_create_aliases_table",
+	"2021_02_10_160119_add_phone_change_codes_table",
+	"2021_02_23_152536_create_tokens_table",
+	"2021_03_02_151353_create_activation_expirations_table",
+	"2021_09_06_132040_add_accounts_tombstones_table",
+	"2021_09_16_120958_add_unique_accounts_passwords_aliases_table",
+	"2021_10_13_092937_create_contacts_table",
+	"2021_10_27_150641_make_account_types_key_unique",
+	"2022_01_19_160606_move_protocol_from_account_actions_to_account",
+	"2022_02_07_111109_add_last_used_at_column_to_api_keys_table",
+	"2022_05_16_123726_create_auth_tokens_table",
+	"2022_06_21_124721_rename_tokens_to_account_creation_tokens",
+	"2022_06_23_125740_add_provisioning_token_to_accounts_table",
+	"2022_06_29_100221_create_external_accounts_table",
+	"2022_07_25_095147_change_group_length_from_accounts_table",
+	"2023_05_09_145418_add_email_index_to_accounts_table",
+	"2023_05_22_120505_make_pn_attributes_nullable_account_creation_tokens_table",
+	"2023_05_22_123231_create_account_creation_request_tokens_table",
+	"2023_06_05_124409_add_email_change_code_table",
+	"2023_06_07_142957_add_recovery_code_to_accounts_table",
+	"2023_06_14_130324_add_created_at_updated_at_columns_accounts_table",
+	"2023_06_27_134132_create_contacts_lists_table",
+	"2023_07_17_124917_create_statistics_messages_tables",
+	"2023_07_24_144940_change_contacts_lists_contraints_and_statistics_messages_indexes",
+	"2023_09_14_132627_create_statistics_calls_table",
+	"2023_10_03_121128_add_statistics_indexes",
+	"2023_10_04_132708_drop_external_accounts_table",
+	"2023_10_09_143939_confirmation_key_nullable_in_accounts_table",
+	"2023_12_11_135122_drop_group_from_accounts_table",
+	"2023_12_11_155543_move_tokens_and_codes_to_consommable",
+	"2023_12_20_142159_create_account_dictionary_entries_table",
+	"2024_01_22_151512_add_blocked_to_accounts_table",
+	"2024_01_29_144458_add_ip_columns_to_tokens_and_keys_tables",
+}
+
+// Columns are the columns of d231625's 31 tables (testdata/d231625.sql
+// holds the CREATE statements; a unit test keeps both in step). A source
+// table that lacks one is refused before anything is read.
+var Columns = map[string][]string{
+	"accounts":                        {"id", "username", "domain", "email", "activated", "confirmation_key", "ip_address", "user_agent", "created_at", "expire_time", "display_name", "dtmf_protocol", "updated_at", "blocked"},
+	"passwords":                       {"id", "account_id", "password", "algorithm"},
+	"aliases":                         {"id", "account_id", "alias", "domain"},
+	"admins":                          {"id", "account_id", "created_at", "updated_at"},
+	"api_keys":                        {"id", "account_id", "key", "created_at", "updated_at", "last_used_at"},
+	"auth_tokens":                     {"id", "account_id", "token", "created_at", "updated_at", "ip", "user_agent"},
+	"account_creation_tokens":         {"id", "token", "pn_provider", "pn_param", "pn_prid", "used", "created_at", "updated_at", "account_id", "ip", "user_agent"},
+	"account_creation_request_tokens": {"id", "token", "used", "validated_at", "acc_creation_token_id", "created_at", "updated_at", "ip", "user_agent"},
+	"provisioning_tokens":             {"id", "account_id", "token", "used", "created_at", "updated_at", "ip", "user_agent"},
+	"recovery_codes":                  {"id", "account_id", "code", "created_at", "updated_at", "ip", "user_agent"},
+	"phone_change_codes":              {"id", "account_id", "code", "phone", "created_at", "updated_at", "ip", "user_agent"},
+	"email_change_codes":              {"id", "account_id", "code", "email", "created_at", "updated_at", "ip", "user_agent"},
+	"activation_expirations":          {"id", "account_id", "expires", "created_at", "updated_at"},
+	"nonces":                          {"id", "account_id", "nonce", "nc", "created_at", "updated_at"},
+	"account_types":                   {"id", "key", "created_at", "updated_at"},
+	"account_account_type":            {"account_id", "account_type_id", "created_at", "updated_at"},
+	"account_actions":                 {"id", "account_id", "key", "code", "created_at", "updated_at"},
+	"contacts":                        {"account_id", "contact_id", "created_at", "updated_at"},
+	"contacts_lists":                  {"id", "title", "description", "created_at", "updated_at"},
+	"account_contacts_list":           {"account_id", "contacts_list_id", "created_at", "updated_at"},
+	"contacts_list_contact":           {"contact_id", "contacts_list_id", "created_at", "updated_at"},
+	"account_dictionary_entries":      {"id", "key", "value", "account_id", "created_at", "updated_at"},
+	"accounts_tombstones":             {"id", "username", "domain", "created_at", "updated_at"},
+	"statistics_messages":             {"id", "from_username", "from_domain", "sent_at", "encrypted", "conference_id", "created_at", "updated_at"},
+	"statistics_message_devices":      {"id", "message_id", "to_username", "to_domain", "device_id", "last_status", "received_at", "created_at", "updated_at"},
+	"statistics_calls":                {"id", "from_username", "from_domain", "to_username", "to_domain", "initiated_at", "ended_at", "conference_id", "created_at", "updated_at"},
+	"statistics_call_devices":         {"id", "call_id", "device_id", "rang_at", "invite_terminated_at", "invite_terminated_state", "created_at", "updated_at"},
+	"migrations":                      {"id", "migration", "batch"},
+	"users":                           {"id", "name", "email", "email_verified_at", "password", "remember_token", "created_at", "updated_at"},
+	"password_resets":                 {"email", "token", "created_at"},
+	"failed_jobs":                     {"id", "connection", "queue", "payload", "exception", "failed_at"},
+}
