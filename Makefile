@@ -20,7 +20,8 @@ SHARED     ?= ../shared
 LINPHONE_SRC := $(SHARED)/tools/linphone-client
 # --prefer-offline: without a network, plain npx spends ~80 s looking up the registry.
 CDK        := npx --yes --prefer-offline aws-cdk@2.1148.1
-STAGE      ?= dev
+# STAGE overrides the stage of CONFIG (default dev without either).
+STAGE      ?=
 DIST       := dist
 APT_PACKAGES := liblinphone-dev libbellesip-dev g++ pkg-config curl redis-server sip-tester mariadb-server
 
@@ -75,7 +76,11 @@ $(RIE):
 check-moto:
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: it ships with the machine image (pip install 'moto[server]')" >&2; exit 1; }
 	@command -v java >/dev/null || { echo "java is missing: DynamoDB Local needs Java 17+" >&2; exit 1; }
-	@command -v aws >/dev/null || { echo "the aws CLI is missing: the LocalStack hook tests use it (it ships with the machine image)" >&2; exit 1; }
+
+# The LocalStack hook tests (make test) call the aws CLI; make run does not.
+.PHONY: check-aws
+check-aws:
+	@command -v aws >/dev/null || { echo "the aws CLI is missing: make test's LocalStack hook tests use it (pip install awscli, or Debian's awscli)" >&2; exit 1; }
 
 # The Linphone 5.1 client harness, built from $(SHARED) (never copied into
 # the repository). Debian packages are installed when missing.
@@ -110,18 +115,24 @@ linphone-client: apt-packages
 build:
 	go run ./cmd/devstack build -arch arm64 -out $(DIST)
 
-# The CloudFormation template, offline (no AWS account needed):
-# STAGE=prod CONFIG=prod.json make synth
+# The CloudFormation template, offline (no AWS account needed), then
+# cfn-lint: make synth CONFIG=deploy/example.json (the deploy configuration,
+# deploy/README.md). A configuration the stack refuses (an unknown name, a
+# function environment over 4 KB) fails here.
 .PHONY: synth
 synth: build
-	$(CDK) synth -q -c stage=$(STAGE) $(if $(CONFIG),-c config=$(CONFIG))
-	cfn-lint cdk.out/FlexiAPI-$(STAGE).template.json
+	rm -f cdk.out/FlexiAPI-*.template.json
+	$(CDK) synth -q $(if $(STAGE),-c stage=$(STAGE)) $(if $(CONFIG),-c config=$(CONFIG))
+	cfn-lint cdk.out/FlexiAPI-*.template.json
 
 # ---------------------------------------------------------------- run
 
+# Built, then exec'ed (not `go run`, which answers Ctrl-C with exit
+# status 1): Ctrl-C stops every process it started and make exits 0.
 .PHONY: run
 run: tools servers
-	go run ./cmd/devstack run
+	go build -o $(LOCAL)/bin/devstack ./cmd/devstack
+	exec $(LOCAL)/bin/devstack run
 
 # The stand-ins for Flexisip's Redis registrar (devices) and for the SQL
 # database it authenticates from: Debian's packages, installed when
@@ -135,7 +146,7 @@ servers:
 # ---------------------------------------------------------------- test
 
 .PHONY: test
-test: tools $(STATICCHECK) $(RIE) linphone-client
+test: tools check-aws $(STATICCHECK) $(RIE) linphone-client
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./... && go vet -tags integration ./...
 	$(STATICCHECK) ./... && $(STATICCHECK) -tags integration ./...

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -32,8 +31,6 @@ func init() {
 var (
 	secretARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
 	streamARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]+/stream/.+$`)
-	subnetRE    = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	sgRE        = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
 )
 
 // loadFlexisipSettings reads the projection's context keys.
@@ -42,27 +39,6 @@ func loadFlexisipSettings(ctx Context, s *Settings, fail func(string, ...any)) {
 	if s.FlexisipSecretARN != "" && !secretARNRE.MatchString(s.FlexisipSecretARN) {
 		// Not repeated: an operator may have pasted the DSN itself.
 		fail("context %s: not a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx); the DSN goes into the secret, never into the context", CtxFlexisipSecret)
-	}
-	list := func(key string, re *regexp.Regexp, what string) []string {
-		var out []string
-		for _, v := range strings.Split(ctxString(ctx, key, ""), ",") {
-			if v = strings.TrimSpace(v); v == "" {
-				continue
-			}
-			if !re.MatchString(v) {
-				fail("context %s: %q is not a %s id", key, v, what)
-			}
-			out = append(out, v)
-		}
-		return out
-	}
-	s.FlexisipSubnets = list(CtxFlexisipSubnets, subnetRE, "subnet")
-	s.FlexisipSecurityGroups = list(CtxFlexisipSecurityGroups, sgRE, "security group")
-	if (len(s.FlexisipSubnets) == 0) != (len(s.FlexisipSecurityGroups) == 0) {
-		fail("contexts %s and %s go together: the function's network interfaces need both", CtxFlexisipSubnets, CtxFlexisipSecurityGroups)
-	}
-	if len(s.FlexisipSubnets) > 0 && s.FlexisipSecretARN == "" {
-		fail("context %s: there is no flexisip-sync function to place without %s", CtxFlexisipSubnets, CtxFlexisipSecret)
 	}
 	s.ExistingTableStreamARN = ctxString(ctx, CtxExistingTableStream, "")
 	if s.ExistingTableStreamARN != "" && !streamARNRE.MatchString(s.ExistingTableStreamARN) {
@@ -76,7 +52,7 @@ func loadFlexisipSettings(ctx Context, s *Settings, fail func(string, ...any)) {
 
 // newFlexisipSync deploys the projection: the function with its own role
 // (the table's stream, one GetItem, the DSN secret, the failure queue),
-// optionally in a VPC, and the event source mapping with the settings of
+// optionally in a VPC (the vpc setting, network.go), and the event source mapping with the settings of
 // shared/flexisip/mapping.
 func (st *FlexiAPIStack) newFlexisipSync(retain awscdk.RemovalPolicy) error {
 	s := st.Settings
@@ -93,6 +69,9 @@ func (st *FlexiAPIStack) newFlexisipSync(retain awscdk.RemovalPolicy) error {
 	// the configuration (no APP_KEY) reaches it.
 	if v, ok := s.Env["APP_SIP_DOMAIN"]; ok {
 		env["APP_SIP_DOMAIN"] = jsii.String(v)
+	}
+	if err := checkEnvironment(FlexisipSync, env); err != nil {
+		return err
 	}
 	st.newFunction(FlexisipSync, zip, env, retain)
 	fn := st.Functions[FlexisipSync]
@@ -115,21 +94,6 @@ func (st *FlexiAPIStack) newFlexisipSync(retain awscdk.RemovalPolicy) error {
 		Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
 		Resources: jsii.Strings(s.FlexisipSecretARN),
 	}))
-	if len(s.FlexisipSubnets) > 0 {
-		// What Lambda needs to manage the function's network interfaces
-		// (AWSLambdaVPCAccessExecutionRole without its logs:* on "*").
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("VPCNetworkInterfaces"),
-			Actions: jsii.Strings("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-				"ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"),
-			Resources: jsii.Strings("*"),
-		}))
-		fn.Node().DefaultChild().(awslambda.CfnFunction).AddPropertyOverride(jsii.String("VpcConfig"), map[string]any{
-			"SubnetIds":        s.FlexisipSubnets,
-			"SecurityGroupIds": s.FlexisipSecurityGroups,
-		})
-	}
-
 	st.FlexisipFailures = awssqs.NewQueue(st.Stack, jsii.String("FlexisipSyncFailures"), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,

@@ -17,7 +17,8 @@ const testSecretARN = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:flex
 // flexisipContext deploys the projection for Flexisip, in a VPC.
 var flexisipContext = map[string]any{
 	CtxStage: "fx", CtxFlexisipSecret: testSecretARN, CtxAlarmEmail: "ops@example.org",
-	CtxFlexisipSubnets: "subnet-0123456789abcdef0, subnet-0fedcba9876543210", CtxFlexisipSecurityGroups: "sg-0123456789abcdef0",
+	CtxVPC: map[string]any{FlexisipSync: map[string]any{
+		"subnets": []any{"subnet-0123456789abcdef0", "subnet-0fedcba9876543210"}, "securityGroups": []any{"sg-0123456789abcdef0"}}},
 }
 
 func flexisipStack(t *testing.T) *built { return build(t, "flexisip", flexisipContext) }
@@ -173,9 +174,10 @@ func TestFlexisipSettings(t *testing.T) {
 		want string
 	}{
 		"not an ARN":          {map[string]any{CtxFlexisipSecret: "mysql://u:p@h/db"}, "not a Secrets Manager secret ARN"},
-		"subnets alone":       {map[string]any{CtxFlexisipSecret: testSecretARN, CtxFlexisipSubnets: "subnet-0123456789abcdef0"}, "go together"},
-		"bad subnet":          {map[string]any{CtxFlexisipSecret: testSecretARN, CtxFlexisipSubnets: "vpc-1", CtxFlexisipSecurityGroups: "sg-0123456789abcdef0"}, "is not a subnet id"},
-		"VPC, no function":    {map[string]any{CtxFlexisipSubnets: "subnet-0123456789abcdef0", CtxFlexisipSecurityGroups: "sg-0123456789abcdef0"}, "no flexisip-sync function"},
+		"subnets alone":       {map[string]any{CtxFlexisipSecret: testSecretARN, CtxVPC: `{"flexisip-sync": {"subnets": ["subnet-0123456789abcdef0"]}}`}, "needs subnets and securityGroups"},
+		"bad subnet":          {map[string]any{CtxFlexisipSecret: testSecretARN, CtxVPC: `{"flexisip-sync": {"subnets": ["vpc-1"], "securityGroups": ["sg-0123456789abcdef0"]}}`}, "is not a subnet id"},
+		"VPC, no function":    {map[string]any{CtxVPC: `{"flexisip-sync": {"subnets": ["subnet-0123456789abcdef0"], "securityGroups": ["sg-0123456789abcdef0"]}}`}, "no flexisip-sync function"},
+		"old context key":     {map[string]any{CtxFlexisipSecret: testSecretARN, "flexisipSubnets": "subnet-0123456789abcdef0"}, "replaced by the setting vpc"},
 		"existing, no stream": {map[string]any{CtxFlexisipSecret: testSecretARN, CtxExistingTable: "restored-table"}, CtxExistingTableStream},
 		"DSN in the config":   {map[string]any{CtxConfig: writeConfig(t, map[string]any{"FLEXISIP_SQL_DSN": "mysql://u:p@h/db"})}, "FLEXISIP_SQL_DSN cannot be configured"},
 	} {

@@ -26,6 +26,9 @@ func TestCfnLint(t *testing.T) {
 		{"prod", map[string]any{CtxStage: "prod", CtxProduction: true, CtxAlarmEmail: "ops@example.org",
 			CtxAccessLogs: true, CtxConfig: writeConfig(t, prodConfig)}},
 		{"flexisip", flexisipContext},
+		{"sample", map[string]any{CtxConfig: sampleConfig}},
+		{"sample-bare", map[string]any{CtxConfig: bareSample(t)}},
+		{"traced", map[string]any{CtxStage: "tr", CtxTracing: true, CtxBackup: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

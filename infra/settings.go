@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -53,10 +52,21 @@ const (
 	// (without it, no flexisip-sync function and no mapping), the function's
 	// optional VPC placement (comma-separated subnet and security group
 	// ids), and the stream of an existingTable.
-	CtxFlexisipSecret         = "flexisipSqlSecretArn"
-	CtxFlexisipSubnets        = "flexisipSubnets"
-	CtxFlexisipSecurityGroups = "flexisipSecurityGroups"
-	CtxExistingTableStream    = "existingTableStreamArn"
+	CtxFlexisipSecret      = "flexisipSqlSecretArn"
+	CtxExistingTableStream = "existingTableStreamArn"
+	// CtxVPC places functions in a VPC, per program (network.go):
+	// {"accounts": {"subnets": [...], "securityGroups": [...]}, ...}.
+	CtxVPC = "vpc"
+	// CtxDomains gives an API a custom domain (domains.go):
+	// {"rest": {"name": ..., "certificateArn": ..., "basePath": ..., "hostedZoneId": ...}}.
+	CtxDomains = "domains"
+	// Observability (observability.go): X-Ray tracing of the functions and
+	// the REST stage, an AWS Backup plan of the table, and the alarms'
+	// thresholds.
+	CtxTracing        = "tracing"
+	CtxBackup         = "backup"
+	CtxLatencyAlarmMs = "latencyAlarmMs"
+	CtxWAFBlockAlarm  = "wafBlockedAlarm"
 	// Per program: <name>Memory (MB) and <name>Timeout (seconds), e.g.
 	// accountsMemory=512.
 	ctxMemorySuffix  = "Memory"
@@ -72,6 +82,12 @@ const (
 	DefaultThrottleBurst    = 2000
 	// DefaultSchedule runs the maintenance daily at 03:00 UTC.
 	DefaultSchedule = "cron(0 3 * * ? *)"
+	// DefaultLatencyAlarmMs: the REST API's p99 latency (API Gateway's
+	// Latency, authorizer and function included) above which the alarm
+	// fires, over 5 minutes.
+	DefaultLatencyAlarmMs = 2000
+	// DefaultWAFBlockAlarm: requests blocked by the rate rule in 5 minutes.
+	DefaultWAFBlockAlarm = 100
 )
 
 // Sizing is the memory (MB) and timeout (seconds) of one function.
@@ -144,11 +160,19 @@ type Settings struct {
 	// then creates none.
 	ExistingTable string
 	// FlexisipSecretARN names the DSN secret of the projection for Flexisip
-	// ("" = no projection); FlexisipSubnets and FlexisipSecurityGroups place
-	// its function in a VPC (both or neither).
-	FlexisipSecretARN      string
-	FlexisipSubnets        []string
-	FlexisipSecurityGroups []string
+	// ("" = no projection).
+	FlexisipSecretARN string
+	// VPC places programs in a VPC, by program name (network.go).
+	VPC map[string]VPCPlacement
+	// Domains are the custom domains, by API (domains.go).
+	Domains map[string]Domain
+	// Tracing turns on X-Ray for the functions and the REST stage.
+	Tracing bool
+	// Backup is the AWS Backup plan of the table (nil = none).
+	Backup *BackupPlan
+	// LatencyAlarmMs and WAFBlockAlarm are alarm thresholds.
+	LatencyAlarmMs int
+	WAFBlockAlarm  int
 	// ExistingTableStreamARN is the stream of ExistingTable (the
 	// projection reads it; the operator enables it, NEW_AND_OLD_IMAGES).
 	ExistingTableStreamARN string
@@ -174,7 +198,25 @@ var (
 func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	s := &Settings{Sizing: map[string]Sizing{}}
+	s := &Settings{Sizing: map[string]Sizing{}, Env: map[string]string{}}
+
+	// The deploy configuration file: its variables, and its settings under
+	// the context given on the command line (which wins).
+	if path := ctxString(ctx, CtxConfig, ""); path != "" {
+		s.ConfigFile = resolvePath(path, repoRoot, cwd)
+		f, err := ReadConfigFile(s.ConfigFile)
+		if err != nil {
+			return nil, err
+		}
+		s.Env = f.Vars
+		if err := checkSettingNames(f.Settings); err != nil {
+			return nil, fmt.Errorf("configuration %s: %w", s.ConfigFile, err)
+		}
+		ctx = layered(ctx, f.Settings)
+	}
+	if err := checkRenamedKeys(ctx); err != nil {
+		return nil, err
+	}
 
 	s.Stage = ctxString(ctx, CtxStage, DefaultStage)
 	if !stageRE.MatchString(s.Stage) {
@@ -237,17 +279,9 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 		s.Sizing[p] = Sizing{MemoryMB: mem, TimeoutSeconds: to}
 	}
 
-	if path := ctxString(ctx, CtxConfig, ""); path != "" {
-		s.ConfigFile = resolvePath(path, repoRoot, cwd)
-		env, err := ReadConfigFile(s.ConfigFile)
-		if err != nil {
-			fail("%v", err)
-		}
-		s.Env = env
-	}
-	if s.Env == nil {
-		s.Env = map[string]string{}
-	}
+	loadVPC(ctx, s, fail)     // network.go
+	loadDomains(ctx, s, fail) // domains.go
+	loadObservability(ctx, s, fail)
 	for _, name := range []string{"SIP_PROXY", "SIP_SENDER_URI"} {
 		if strings.HasPrefix(s.Env[name], "{{resolve:") {
 			fail("configuration %s: %s decides at synth time whether POST /api/messages is deployed (D26): give its value, not a reference", s.ConfigFile, name)
@@ -276,52 +310,26 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	return s, nil
 }
 
-// ReadConfigFile reads the JSON configuration: one object mapping FlexiAPI
-// variable names (config.Vars) to values (strings, numbers or booleans;
-// null = unset). Secret variables must be Secrets Manager dynamic
-// references ("{{resolve:secretsmanager:<name or ARN>:SecretString:<json key>}}").
-func ReadConfigFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+// ReadConfigFile reads the deploy configuration (config.ReadDeployFile:
+// FlexiAPI variables and stack settings in one JSON object) and checks its
+// variables for the stack: secret variables only as Secrets Manager
+// dynamic references ("{{resolve:secretsmanager:<name or ARN>:SecretString:<json key>}}"),
+// no variable the stack sets itself.
+func ReadConfigFile(path string) (*config.DeployFile, error) {
+	f, err := config.ReadDeployFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("configuration file: %w", err)
+		return nil, err
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("configuration %s: not a JSON object of variable names to values: %w", path, err)
-	}
-	known := map[string]bool{}
-	for _, v := range config.Vars {
-		known[v.Name] = true
-	}
-	names := make([]string, 0, len(raw))
-	for k := range raw {
+	names := make([]string, 0, len(f.Vars))
+	for k := range f.Vars {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	var errs []string
-	env := map[string]string{}
 	for _, name := range names {
-		value := raw[name]
-		if !known[name] {
-			errs = append(errs, fmt.Sprintf("%s is not a FlexiAPI variable (shared/config.Vars lists them)", name))
-			continue
-		}
+		s := f.Vars[name]
 		if why, ok := stackVars[name]; ok {
 			errs = append(errs, fmt.Sprintf("%s cannot be configured: %s", name, why))
-			continue
-		}
-		var s string
-		switch v := value.(type) {
-		case nil:
-			continue
-		case string:
-			s = v
-		case bool:
-			s = strconv.FormatBool(v)
-		case float64:
-			s = strconv.FormatFloat(v, 'f', -1, 64)
-		default:
-			errs = append(errs, fmt.Sprintf("%s: the value must be a string, a number or a boolean", name))
 			continue
 		}
 		if SecretVars[name] && !strings.HasPrefix(s, "{{resolve:secretsmanager:") {
@@ -334,12 +342,70 @@ func ReadConfigFile(path string) (map[string]string, error) {
 			errs = append(errs, fmt.Sprintf("%s: Lambda environment variables accept only {{resolve:secretsmanager:...}} and {{resolve:ssm:...}} references", name))
 			continue
 		}
-		env[name] = s
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("configuration %s: %s", path, strings.Join(errs, "; "))
 	}
-	return env, nil
+	return f, nil
+}
+
+// settingKeys are the settings a deploy configuration file may hold: the
+// context keys, but for config itself (a file names no other file).
+func settingKeys() map[string]bool {
+	keys := map[string]bool{}
+	for _, k := range []string{CtxStage, CtxProduction, CtxDist, CtxLogRetention, CtxAlarmEmail, CtxThrottleRate,
+		CtxThrottleBurst, CtxAccessLogs, CtxSchedule, CtxExistingTable, CtxFlexisipSecret, CtxExistingTableStream,
+		CtxVPC, CtxDomains, CtxTracing, CtxBackup, CtxLatencyAlarmMs, CtxWAFBlockAlarm} {
+		keys[k] = true
+	}
+	for _, p := range Programs() {
+		keys[p+ctxMemorySuffix] = true
+		keys[p+ctxTimeoutSuffix] = true
+	}
+	return keys
+}
+
+// checkSettingNames refuses a setting the stack does not know (a typo
+// would otherwise be ignored).
+func checkSettingNames(settings map[string]any) error {
+	known := settingKeys()
+	var bad []string
+	for k := range settings {
+		if !known[k] {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.Strings(bad)
+	return fmt.Errorf("%s: not a setting of the stack (deploy/README.md lists them; FlexiAPI variables are UPPER_CASE)", strings.Join(bad, ", "))
+}
+
+// renamedKeys are context keys that were replaced.
+var renamedKeys = map[string]string{
+	"flexisipSubnets":        `the setting vpc: {"flexisip-sync": {"subnets": [...], "securityGroups": [...]}}`,
+	"flexisipSecurityGroups": `the setting vpc: {"flexisip-sync": {"subnets": [...], "securityGroups": [...]}}`,
+}
+
+func checkRenamedKeys(ctx Context) error {
+	for old, now := range renamedKeys {
+		if ctx(old) != nil {
+			return fmt.Errorf("context %s was replaced by %s", old, now)
+		}
+	}
+	return nil
+}
+
+// layered reads the command line's context first, then the file's
+// settings.
+func layered(ctx Context, file map[string]any) Context {
+	return func(key string) any {
+		if v := ctx(key); v != nil {
+			return v
+		}
+		return file[key]
+	}
 }
 
 // checkConfig validates the values with the functions' own loader, so a

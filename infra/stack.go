@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsbackup"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
@@ -133,6 +134,11 @@ type FlexiAPIStack struct {
 	// The projection for Flexisip (nil without flexisipSqlSecretArn).
 	FlexisipFailures awssqs.Queue
 	FlexisipMapping  awslambda.EventSourceMapping
+	// RestDomain is the REST API's custom domain (nil without one).
+	RestDomain awsapigateway.DomainName
+	Dashboard  awscloudwatch.Dashboard
+	// BackupPlan is nil without the backup setting.
+	BackupPlan awsbackup.BackupPlan
 }
 
 // NewFlexiAPIStack builds the stack of s.Stage. It is environment-agnostic
@@ -201,6 +207,11 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 
 	// ------------------------------------------------------------ functions
 	for _, p := range Programs() {
+		if err := checkEnvironment(p, env); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range Programs() {
 		st.newFunction(p, zips[p], env, retain)
 	}
 	for _, p := range Programs() {
@@ -216,9 +227,15 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 			return nil, err
 		}
 	}
+	for _, p := range sortedNames(s.VPC) {
+		st.placeInVPC(p, s.VPC[p])
+	}
 
 	// ------------------------------------------------------------ API
 	st.newAPI(retain)
+	if d, ok := s.Domains[APIRest]; ok {
+		st.newRestDomain(d)
+	}
 
 	// ------------------------------------------------------------ WAF
 	if s.RateLimitPerMinute > 0 {
@@ -233,10 +250,14 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 			&awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
 	})
 
-	// ------------------------------------------------------------ alarms
+	// ------------------------------------------------------------ alarms, dashboard, backup
 	st.newAlarms()
 	if s.FlexisipSecretARN != "" {
 		st.newFlexisipAlarms()
+	}
+	st.newDashboard()
+	if s.Backup != nil {
+		st.newBackupPlan(retain)
 	}
 
 	// ------------------------------------------------------------ outputs
@@ -342,6 +363,7 @@ func (st *FlexiAPIStack) newFunction(program, zip string, env map[string]*string
 		Environment:  &env,
 		LogGroup:     logs,
 		Role:         role,
+		Tracing:      tracing(s.Tracing),
 	})
 	st.Functions[program] = fn
 	st.LogGroups[program] = logs
@@ -409,7 +431,7 @@ func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
 		ThrottlingBurstLimit: jsii.Number(float64(s.ThrottleBurst)),
 		MetricsEnabled:       jsii.Bool(false),
 		DataTraceEnabled:     jsii.Bool(false),
-		TracingEnabled:       jsii.Bool(false),
+		TracingEnabled:       jsii.Bool(s.Tracing),
 	}
 	if s.AccessLogs {
 		lg := awslogs.NewLogGroup(st.Stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
@@ -593,11 +615,12 @@ func (st *FlexiAPIStack) newAlarms() {
 		st.AlarmsSNS.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(s.AlarmEmail), nil))
 	}
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	add := func(id, description string, metric awscloudwatch.Metric, threshold float64) {
-		a := metric.CreateAlarm(st.Stack, jsii.String(id), &awscloudwatch.CreateAlarmOptions{
+	addN := func(id, description string, metric awscloudwatch.IMetric, threshold float64, periods int) {
+		a := awscloudwatch.NewAlarm(st.Stack, jsii.String(id), &awscloudwatch.AlarmProps{
+			Metric:             metric,
 			AlarmDescription:   jsii.String(description),
 			Threshold:          jsii.Number(threshold),
-			EvaluationPeriods:  jsii.Number(1),
+			EvaluationPeriods:  jsii.Number(float64(periods)),
 			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 		})
@@ -605,6 +628,9 @@ func (st *FlexiAPIStack) newAlarms() {
 			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(st.AlarmsSNS))
 		}
 		st.Alarms = append(st.Alarms, a)
+	}
+	add := func(id, description string, metric awscloudwatch.IMetric, threshold float64) {
+		addN(id, description, metric, threshold, 1)
 	}
 	names := make([]string, 0, len(st.Functions))
 	for p := range st.Functions {
@@ -636,7 +662,17 @@ func (st *FlexiAPIStack) newAlarms() {
 	}
 	add("Api5XX", "FlexiAPI "+s.Stage+": the API answered 5XX (>= 5 in 5 minutes)",
 		st.API.DeploymentStage().MetricServerError(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}), 5)
+	st.newObservabilityAlarms(addN) // observability.go
 }
+
+func tracing(on bool) awslambda.Tracing {
+	if on {
+		return awslambda.Tracing_ACTIVE
+	}
+	return awslambda.Tracing_DISABLED
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 var retentionDays = map[int]awslogs.RetentionDays{
 	0: awslogs.RetentionDays_INFINITE, 1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS,

@@ -748,7 +748,14 @@ func TestAlarms(t *testing.T) {
 			}
 			// The authorizer's "Unauthorized" answers are Lambda Errors: its
 			// alarm counts its failure log lines instead.
-			want := map[string]bool{"AWS/ApiGateway 5XXError": true, "FlexiAPI/" + b.stack.Settings.Stage + " AuthorizerFailures": true}
+			want := map[string]bool{"AWS/ApiGateway 5XXError": true, "FlexiAPI/" + b.stack.Settings.Stage + " AuthorizerFailures": true,
+				// observability.go: p99 latency, the table's throttles (a sum of
+				// its read and write throttle events), WAF blocks when there is a
+				// web ACL.
+				"AWS/ApiGateway Latency": true, "math AWS/DynamoDB ReadThrottleEvents+WriteThrottleEvents": true}
+			if b.stack.WebACL != nil {
+				want["AWS/WAFV2 BlockedRequests"] = true
+			}
 			for _, prog := range Programs() {
 				if prog != Authorizer {
 					want["AWS/Lambda Errors "+b.fnID(prog)] = true
@@ -768,6 +775,19 @@ func TestAlarms(t *testing.T) {
 			for id, a := range b.json.OfType("AWS::CloudWatch::Alarm") {
 				p := a.Properties
 				key := fmt.Sprint(p["Namespace"], " ", p["MetricName"])
+				if ms, ok := p["Metrics"].([]any); ok {
+					var names []string
+					ns := ""
+					for _, m := range ms {
+						if stat, ok := m.(map[string]any)["MetricStat"].(map[string]any); ok {
+							metric := stat["Metric"].(map[string]any)
+							ns = fmt.Sprint(metric["Namespace"])
+							names = append(names, fmt.Sprint(metric["MetricName"]))
+						}
+					}
+					sort.Strings(names)
+					key = "math " + ns + " " + strings.Join(names, "+")
+				}
 				if p["Namespace"] == "AWS/Lambda" {
 					key += " " + strings.Join(refs(p["Dimensions"]), ",")
 				}

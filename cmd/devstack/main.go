@@ -65,7 +65,15 @@ func main() {
 	os.Exit(code)
 }
 
-const localDir = ".local"
+// localDir holds make run's state and the files it writes for the other
+// tools (endpoints.json, admin.json, functions.json); FLEXIAPI_LOCAL_DIR
+// moves it (the README test runs a stack of its own beside a developer's).
+var localDir = func() string {
+	if d := os.Getenv("FLEXIAPI_LOCAL_DIR"); d != "" {
+		return d
+	}
+	return ".local"
+}()
 
 // build is `make build`: what the CDK stack deploys.
 func build(args []string) error {
@@ -144,9 +152,10 @@ func run() error {
 		return err
 	}
 	// The configuration the functions get: this environment, plus a local
-	// APP_KEY and table name when none is set. Validate it now, with the
+	// APP_KEY and table name when none is set (APP_URL unset: links follow
+	// the host each request came in on). Validate it now, with the
 	// functions' own rules, rather than in every bootstrap.
-	defaults := map[string]string{"APP_KEY": appKey, "FLEXIAPI_TABLE": "flexiapi", "APP_URL": "http://127.0.0.1:" + strconv.Itoa(envInt("FLEXIAPI_PORT", 8080))}
+	defaults := map[string]string{"APP_KEY": appKey, "FLEXIAPI_TABLE": "flexiapi"}
 	getenv := func(k string) string {
 		if v := os.Getenv(k); v != "" {
 			return v

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
@@ -18,6 +19,11 @@ const environmentHelp = `Environment:
   ACCOUNT_REALM, ...) and DynamoDB is reached through the standard AWS
   configuration (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, ...).
 
+  -config FILE reads the variables of the stack's deploy configuration
+  (deploy/example.json is the sample): they win over the environment, so the
+  domain, realm and username rules are the deployment's. The table still comes
+  from -table or FLEXIAPI_TABLE (the stack's TableName output).
+
   Next to make run: run from the repository folder while make run is up, with no
   AWS variable set, and the command uses the local stack that make run wrote to
   .local/functions.json (its emulators and the functions' settings); it says so on
@@ -27,14 +33,16 @@ const environmentHelp = `Environment:
 
 // common holds the flags every command takes.
 type common struct {
-	table *string
-	aws   *bool
+	table  *string
+	aws    *bool
+	config *string
 }
 
 func commonFlags(fs *flag.FlagSet) *common {
 	return &common{
-		table: fs.String("table", "", "DynamoDB table (default $FLEXIAPI_TABLE, else flexiapi)"),
-		aws:   fs.Bool("aws", false, "use the AWS configuration even next to make run's local stack"),
+		table:  fs.String("table", "", "DynamoDB table (default $FLEXIAPI_TABLE, else flexiapi)"),
+		aws:    fs.Bool("aws", false, "use the AWS configuration even next to make run's local stack"),
+		config: fs.String("config", "", "the stack's deploy configuration (JSON): its variables win over the environment"),
 	}
 }
 
@@ -74,6 +82,21 @@ func (c *common) environment(stderr io.Writer) (*Env, error) {
 				}
 			}
 			fmt.Fprintf(stderr, "flexiapi-admin: using make run's local stack (%s); -aws to use AWS instead\n", local)
+		}
+	}
+	if *c.config != "" {
+		f, err := config.ReadDeployFile(*c.config)
+		if err != nil {
+			return nil, err
+		}
+		next := e.Getenv
+		e.Getenv = func(k string) string {
+			// A {{resolve:...}} reference is CloudFormation's to resolve:
+			// here it counts as unset.
+			if v, ok := f.Vars[k]; ok && !strings.HasPrefix(v, "{{resolve:") {
+				return v
+			}
+			return next(k)
 		}
 	}
 	return e, nil

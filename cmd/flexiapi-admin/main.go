@@ -38,6 +38,8 @@ var commands = []command{
 	apiKeyCommand,
 	flexisipSyncCommand,
 	importCommand,
+	listCommand,
+	exportCommand,
 }
 
 func main() {

@@ -80,7 +80,7 @@ func TestLocalStackDiscovery(t *testing.T) {
 	t.Setenv("ACCOUNT_REALM", "from.environment")
 
 	var errw bytes.Buffer
-	c := &common{table: new(string), aws: new(bool)}
+	c := &common{table: new(string), aws: new(bool), config: new(string)}
 	e, err := c.environment(&errw)
 	if err != nil {
 		t.Fatal(err)

@@ -112,9 +112,10 @@ func (s *Service) CreateRequestToken(ctx context.Context) (*RequestToken, error)
 	return t, nil
 }
 
-// ValidationURL is where a human validates a request token (decision D20).
-func (s *Service) ValidationURL(token string) string {
-	return s.cfg.AppURL + "/creation_token/check/" + token
+// ValidationURL is where a human validates a request token (decision D20),
+// under base (api.Request.LinkBase).
+func ValidationURL(base, token string) string {
+	return base + "/creation_token/check/" + token
 }
 
 // UsableRequestToken returns an unused request token of the right length,

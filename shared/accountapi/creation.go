@@ -56,7 +56,7 @@ func (h handlers) requestTokenCreate(ctx context.Context, r *api.Request) (*api.
 	return api.JSON(http.StatusCreated, struct {
 		Token         string `json:"token"`
 		ValidationURL string `json:"validation_url"`
-	}{t.Token, h.svc.ValidationURL(t.Token)}), nil
+	}{t.Token, account.ValidationURL(r.LinkBase(h.cfg.AppURL), t.Token)}), nil
 }
 
 func (h handlers) sendByPush(ctx context.Context, r *api.Request) (*api.Response, error) {

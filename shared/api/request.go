@@ -38,6 +38,18 @@ type Request struct {
 	inputErr error
 }
 
+// LinkBase is the base of the absolute URLs an answer hands out (the
+// validation page, provisioning links, QR code targets, the vCard list):
+// APP_URL when the deployment sets one, else the URL the request came in
+// on, so that a first deploy, a custom domain or the local gateway need no
+// setting.
+func (r *Request) LinkBase(appURL string) string {
+	if appURL != "" {
+		return appURL
+	}
+	return r.BaseURL
+}
+
 // MaxUserAgent bounds a stored User-Agent: FlexiAPI's narrowest
 // user_agent column is varchar(255) (the tokens'; accounts' is 256), and
 // MySQL cuts a longer value there. Unbounded, a huge header would be

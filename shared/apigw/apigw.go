@@ -56,15 +56,16 @@ func Request(ctx context.Context, ev events.APIGatewayProxyRequest) *api.Request
 	if lc, ok := lambdacontext.FromContext(ctx); ok && requestID == "" {
 		requestID = lc.AwsRequestID
 	}
+	base, path := baseURL(ev, header)
 	return &api.Request{
 		Method:     ev.HTTPMethod,
-		Path:       ev.Path,
+		Path:       path,
 		Query:      query,
 		Header:     header,
 		Body:       body,
 		SourceIP:   ev.RequestContext.Identity.SourceIP,
 		RequestID:  requestID,
-		BaseURL:    baseURL(ev, header),
+		BaseURL:    base,
 		Authorizer: api.StringContext(ev.RequestContext.Authorizer),
 	}
 }
@@ -86,10 +87,13 @@ func headerOf(multi map[string][]string, single map[string]string) http.Header {
 	return h
 }
 
-// baseURL is the origin and stage prefix the client used: API Gateway
-// puts the full path (stage included) in requestContext.path and the path
-// without it in path.
-func baseURL(ev events.APIGatewayProxyRequest, h http.Header) string {
+// baseURL is the origin and prefix the client used, and the path below
+// that prefix. The prefix is what API Gateway strips before matching the
+// resource: the stage on the execute-api host (requestContext.path has it,
+// path has not), nothing on a custom domain mapped at its root, the base
+// path on a custom domain mapped under one (there path has it too). So the
+// prefix is whatever precedes the segments the resource matched.
+func baseURL(ev events.APIGatewayProxyRequest, h http.Header) (base, path string) {
 	scheme := h.Get("X-Forwarded-Proto")
 	if scheme == "" {
 		scheme = "https"
@@ -98,11 +102,51 @@ func baseURL(ev events.APIGatewayProxyRequest, h http.Header) string {
 	if host == "" {
 		host = ev.RequestContext.DomainName
 	}
-	prefix := ""
-	if full := ev.RequestContext.Path; full != "" && strings.HasSuffix(full, ev.Path) {
+	full := ev.RequestContext.Path
+	if full == "" {
+		full = ev.Path
+	}
+	prefix, path := "", ev.Path
+	if n, ok := resourceSegments(ev.Resource, ev.PathParameters); ok {
+		segs := strings.Split(strings.Trim(full, "/"), "/")
+		if strings.Trim(full, "/") == "" {
+			segs = nil
+		}
+		if n <= len(segs) {
+			prefix = "/" + strings.Join(segs[:len(segs)-n], "/")
+			path = "/" + strings.Join(segs[len(segs)-n:], "/")
+			if strings.HasSuffix(full, "/") && n > 0 {
+				path += "/"
+			}
+		}
+	} else if strings.HasSuffix(full, ev.Path) {
 		prefix = strings.TrimSuffix(full, ev.Path)
 	}
-	return scheme + "://" + host + strings.TrimRight(prefix, "/")
+	return scheme + "://" + host + strings.TrimRight(prefix, "/"), path
+}
+
+// resourceSegments is how many path segments a request matched on its
+// resource template: one per segment, a greedy {name+} as many as its
+// value holds. False when the event names no resource.
+func resourceSegments(resource string, params map[string]string) (int, bool) {
+	if !strings.HasPrefix(resource, "/") {
+		return 0, false
+	}
+	n := 0
+	for _, seg := range strings.Split(strings.Trim(resource, "/"), "/") {
+		switch {
+		case seg == "":
+		case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "+}"):
+			v := strings.Trim(params[strings.TrimSuffix(strings.TrimPrefix(seg, "{"), "+}")], "/")
+			if v == "" {
+				return 0, false
+			}
+			n += strings.Count(v, "/") + 1
+		default:
+			n++
+		}
+	}
+	return n, true
 }
 
 // Response converts an answer; a body that is not UTF-8 text goes base64.

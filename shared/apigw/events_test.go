@@ -153,7 +153,7 @@ func TestEventsREADMEListsEveryFile(t *testing.T) {
 	tested := map[string]bool{
 		"proxy-ping.json": true, "proxy-accounts-me-apikey.json": true, "proxy-create-account.json": true,
 		"proxy-unknown-route.json": true, "authorizer-digest-challenge.json": true, "authorizer-apikey.json": true,
-		"schedule-maintenance.json": true, "sam-env.json": true,
+		"schedule-maintenance.json": true, "sam-env.json": true, "proxy-provisioning-custom-domain.json": true,
 		"dynamodb-stream-account.json": true, // tested in shared/streamgw
 	}
 	for _, f := range files {

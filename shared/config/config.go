@@ -95,7 +95,7 @@ type Var struct {
 var Vars = []Var{
 	{"FLEXIAPI_TABLE", "flexiapi", "DynamoDB table name."},
 	{"APP_NAME", "Account Manager", "Name used in SMS and email texts, and as the default user agent."},
-	{"APP_URL", "http://localhost", "Public base URL, used in generated links."},
+	{"APP_URL", "", "Public base URL of the generated links; empty = the URL each request came in on."},
 	{"APP_KEY", "", "Required. Secret of the deployment: Digest `opaque` (base64 of it) and the key that signs nonces."},
 	{"APP_SIP_DOMAIN", "sip.domain.com", "Default SIP domain: creation, public lookups, aliases."},
 	{"ACCOUNT_REALM", "", "Digest realm and password-hash realm; empty = the account's domain."},
@@ -204,8 +204,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.SIPDomain == "" {
 		r.fail("APP_SIP_DOMAIN", "must not be empty")
 	}
-	if u, err := url.Parse(c.AppURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		r.fail("APP_URL", "must be an absolute http(s) URL")
+	if u, err := url.Parse(c.AppURL); c.AppURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		r.fail("APP_URL", "must be an absolute http(s) URL, or empty (the URL each request came in on)")
 	}
 	c.UsernameRegexSource = r.str("ACCOUNT_USERNAME_REGEX")
 	if re, err := regexp.Compile(c.UsernameRegexSource); err != nil {

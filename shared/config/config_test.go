@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SIPDomain != "sip.domain.com" || c.AppName != "Account Manager" || c.AppURL != "http://localhost" ||
+	if c.SIPDomain != "sip.domain.com" || c.AppName != "Account Manager" || c.AppURL != "" ||
 		c.DefaultPasswordAlgorithm != "SHA-256" || c.APIKeyExpiration != time.Hour || c.DigestNonceTTL != time.Hour ||
 		c.UsernameMinLength != 6 || c.PasswordMinLength != 6 || c.EmailUnique || c.DangerousEndpoints ||
 		c.RateLimitPerMinute != 600 || c.TableName != "flexiapi" || c.JWTPublicKey != nil || c.Realm != "" ||
@@ -83,5 +83,36 @@ func TestOperationsGuideListsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(doc), "`"+v.Name+"`") {
 			t.Errorf("docs/operations.md does not document %s", v.Name)
 		}
+	}
+}
+
+// TestOperationsGuideMapsFlexiAPIEnv: every FlexiAPI variable we refuse is
+// in the guide's table with the same reason, and none of ours is in the
+// map.
+func TestOperationsGuideMapsFlexiAPIEnv(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string]bool{}
+	for _, v := range Vars {
+		ours[v.Name] = true
+	}
+	for name, why := range FlexiAPIEnv {
+		if ours[name] {
+			t.Errorf("%s is ours and in FlexiAPIEnv", name)
+		}
+		found := false
+		for _, line := range strings.Split(string(doc), "\n") {
+			if strings.Contains(line, "`"+name+"`") && strings.Contains(line, strings.ReplaceAll(why, "|", `\|`)) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("docs/operations.md has no row for %s with %q", name, why)
+		}
+	}
+	if !strings.Contains(string(doc), "### From FlexiAPI's `.env`") {
+		t.Error("the section EnvMapDoc names is gone")
 	}
 }

@@ -183,6 +183,9 @@ func (e *env) do(method, path string, h header, body string) response {
 	for k, v := range h {
 		req.Header.Set(k, v)
 	}
+	if host := h["Host"]; host != "" {
+		req.Host = host // net/http sends req.Host, never a Host header
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

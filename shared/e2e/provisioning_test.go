@@ -164,7 +164,7 @@ func TestAccountProvisioningTestAuthenticatedProvisioning(t *testing.T) {
 		got := expectXML(t, e.provision("/provisioning/me", header{"X-Api-Key": u.Key})).entries()
 		a := e.storedAccount(float64(u.ID))
 		if got["auth_info_0/ha1"][0] != a.Passwords["SHA-256"] || got["auth_info_0/algorithm"][0] != "SHA-256" ||
-			got["misc/contacts-vcard-list"][0] != "http://localhost/contacts/vcard" || got["auth_info_0/realm"][0] != domain {
+			got["misc/contacts-vcard-list"][0] != e.url+"/contacts/vcard" || got["auth_info_0/realm"][0] != domain {
 			t.Fatalf("%v", got)
 		}
 	}

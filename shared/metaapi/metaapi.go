@@ -55,6 +55,9 @@ func NewDocs(t *api.Table, info openapi.Info, schemas ...api.Schemas) (*Docs, er
 		}
 	}
 	d := &Docs{fallbackURL: info.ServerURL}
+	if d.fallbackURL == "" {
+		d.fallbackURL = "/" // APP_URL unset: relative to the document's own URL
+	}
 	info.ServerURL = serverPlaceholder
 	d.render = func() error {
 		doc, page, err := openapi.Render(t, all, info)

@@ -6,7 +6,7 @@ package openapi
 func creationSchemas(m map[string]obj) {
 	m["CreationRequestToken"] = object("An `account_creation_request_token`, to be validated by a human at `validation_url`.",
 		prop{"token", typed("string", "13 characters.")},
-		prop{"validation_url", typed("string", "`{APP_URL}/creation_token/check/{token}`.")})
+		prop{"validation_url", typed("string", "`{APP_URL}/creation_token/check/{token}`; without APP_URL, on the URL the request came in on.")})
 	m["CreationToken"] = object("An `account_creation_token`: it creates one account.",
 		prop{"token", typed("string", "13 characters.")}, prop{"ip", typed("string", "")},
 		prop{"user_agent", orNull("string", "")})

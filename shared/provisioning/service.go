@@ -85,13 +85,14 @@ func (s *Service) rcSections() ([]Section, error) {
 	return s.rc, s.rcErr
 }
 
-// render builds the XML for an account (nil: none).
-func (s *Service) render(a *account.Account) ([]byte, error) {
+// render builds the XML for an account (nil: none); base is the base of
+// its links (api.Request.LinkBase).
+func (s *Service) render(base string, a *account.Account) ([]byte, error) {
 	rc, err := s.rcSections()
 	if err != nil {
 		return nil, err
 	}
-	d := Document{RC: rc, VCardURL: s.cfg.AppURL + "/contacts/vcard", Account: a, Overwrite: s.cfg.ProvisioningOverwrite}
+	d := Document{RC: rc, VCardURL: base + "/contacts/vcard", Account: a, Overwrite: s.cfg.ProvisioningOverwrite}
 	if a != nil {
 		d.Realm = s.cfg.RealmFor(a.Domain)
 	}
@@ -99,7 +100,7 @@ func (s *Service) render(a *account.Account) ([]byte, error) {
 }
 
 // Base is GET /provisioning: the RC file and the vCard URL, no account.
-func (s *Service) Base() ([]byte, error) { return s.render(nil) }
+func (s *Service) Base(base string) ([]byte, error) { return s.render(base, nil) }
 
 // newPasswords is ?reset_password: one new Random(10) password, hashed
 // with ACCOUNT_DEFAULT_PASSWORD_ALGORITHM, replacing every stored row.
@@ -136,7 +137,7 @@ func (s *Service) currentByToken(ctx context.Context, token string) (*account.Ac
 // (D22): the token must be the account's current one and the activation
 // not expired; then, atomically, the token is consumed, the account
 // activated and (reset) its passwords replaced; then the XML.
-func (s *Service) ByToken(ctx context.Context, token string, reset bool) ([]byte, error) {
+func (s *Service) ByToken(ctx context.Context, base, token string, reset bool) ([]byte, error) {
 	a, err := s.currentByToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -152,17 +153,17 @@ func (s *Service) ByToken(ctx context.Context, token string, reset bool) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	return s.render(a)
+	return s.render(base, a)
 }
 
 // QRCode is GET /provisioning/qrcode/{provisioning_token}: the PNG of the
 // provisioning URL (with ?reset_password=1 when asked) and that URL.
 // Nothing is consumed.
-func (s *Service) QRCode(ctx context.Context, token string, reset bool) (png []byte, url string, err error) {
+func (s *Service) QRCode(ctx context.Context, base, token string, reset bool) (png []byte, url string, err error) {
 	if _, err := s.currentByToken(ctx, token); err != nil {
 		return nil, "", err
 	}
-	url = s.cfg.AppURL + "/provisioning/" + token
+	url = base + "/provisioning/" + token
 	if reset {
 		url += "?reset_password=1"
 	}
@@ -172,7 +173,7 @@ func (s *Service) QRCode(ctx context.Context, token string, reset bool) (png []b
 
 // ForAccount is GET /provisioning/me: the caller's XML, any number of
 // times; reset replaces its passwords first.
-func (s *Service) ForAccount(ctx context.Context, id int64, reset bool) ([]byte, error) {
+func (s *Service) ForAccount(ctx context.Context, base string, id int64, reset bool) ([]byte, error) {
 	a, err := s.store.AccountByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -182,7 +183,7 @@ func (s *Service) ForAccount(ctx context.Context, id int64, reset bool) ([]byte,
 			return nil, err
 		}
 	}
-	return s.render(a)
+	return s.render(base, a)
 }
 
 func (s *Service) resetPasswords(ctx context.Context, a *account.Account) (*account.Account, error) {
@@ -201,7 +202,7 @@ func (s *Service) resetPasswords(ctx context.Context, a *account.Account) (*acco
 // auth token younger than five minutes, of an account of APP_SIP_DOMAIN,
 // is deleted (once: a concurrent second use is a 404) and the account's
 // XML answered. A token of another domain's account is kept.
-func (s *Service) ByAuthToken(ctx context.Context, token string, reset bool) ([]byte, error) {
+func (s *Service) ByAuthToken(ctx context.Context, base, token string, reset bool) ([]byte, error) {
 	if !plausibleToken(token) {
 		return nil, ErrNotFound
 	}
@@ -224,7 +225,7 @@ func (s *Service) ByAuthToken(ctx context.Context, token string, reset bool) ([]
 			return nil, err
 		}
 	}
-	return s.render(a)
+	return s.render(base, a)
 }
 
 // Renew gives an account a new provisioning token (GET

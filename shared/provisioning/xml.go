@@ -23,7 +23,7 @@ const ContentType = "application/xml"
 type Document struct {
 	// RC is the parsed ACCOUNT_PROVISIONING_RC_FILE (may be empty).
 	RC []Section
-	// VCardURL is {APP_URL}/contacts/vcard, always given to the app.
+	// VCardURL is {base}/contacts/vcard (APP_URL or the request's URL), always given to the app.
 	VCardURL string
 	// Account is the provisioned account; nil for GET /provisioning.
 	Account *account.Account

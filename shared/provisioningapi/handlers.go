@@ -90,25 +90,29 @@ func (h handlers) serveXML(r *api.Request, render func() ([]byte, error)) (*api.
 }
 
 func (h handlers) base(ctx context.Context, r *api.Request) (*api.Response, error) {
-	return h.serveXML(r, h.svc.Base)
+	return h.serveXML(r, func() ([]byte, error) { return h.svc.Base(r.LinkBase(h.cfg.AppURL)) })
 }
 
 func (h handlers) me(ctx context.Context, r *api.Request) (*api.Response, error) {
-	return h.serveXML(r, func() ([]byte, error) { return h.svc.ForAccount(ctx, r.Principal.AccountID, resetAsked(r)) })
+	return h.serveXML(r, func() ([]byte, error) {
+		return h.svc.ForAccount(ctx, r.LinkBase(h.cfg.AppURL), r.Principal.AccountID, resetAsked(r))
+	})
 }
 
 func (h handlers) byToken(ctx context.Context, r *api.Request) (*api.Response, error) {
 	return h.serveXML(r, func() ([]byte, error) {
-		return h.svc.ByToken(ctx, r.Param("provisioning_token"), resetAsked(r))
+		return h.svc.ByToken(ctx, r.LinkBase(h.cfg.AppURL), r.Param("provisioning_token"), resetAsked(r))
 	})
 }
 
 func (h handlers) byAuthToken(ctx context.Context, r *api.Request) (*api.Response, error) {
-	return h.serveXML(r, func() ([]byte, error) { return h.svc.ByAuthToken(ctx, r.Param("auth_token"), resetAsked(r)) })
+	return h.serveXML(r, func() ([]byte, error) {
+		return h.svc.ByAuthToken(ctx, r.LinkBase(h.cfg.AppURL), r.Param("auth_token"), resetAsked(r))
+	})
 }
 
 func (h handlers) qrCode(ctx context.Context, r *api.Request) (*api.Response, error) {
-	png, url, err := h.svc.QRCode(ctx, r.Param("provisioning_token"), resetAsked(r))
+	png, url, err := h.svc.QRCode(ctx, r.LinkBase(h.cfg.AppURL), r.Param("provisioning_token"), resetAsked(r))
 	if err != nil {
 		return nil, domainError(err)
 	}
