@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
@@ -34,6 +35,10 @@ type env struct {
 	vars  map[string]string
 	logs  *devstack.LogBuffer
 	admin creds
+	// gw and table are the deployment's gateway and routes, for the
+	// contract check (contract_test.go).
+	gw    http.Handler
+	table *api.Table
 }
 
 type creds struct {
@@ -84,11 +89,16 @@ func newEnvTimeout(t *testing.T, vars map[string]string, timeout time.Duration) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(gw)
+	rec := &recorder{next: gw}
+	srv := httptest.NewServer(rec)
 	t.Cleanup(func() {
 		srv.Close()
 		gw.Close()
 	})
+	e.gw, e.table = gw, api.Routes.Deployed(api.GatesOf(cfg))
+	// Registered last, so it runs first, while the gateway still serves
+	// the document.
+	t.Cleanup(func() { checkContract(t, gw, e.table, rec) })
 	e.url = srv.URL
 	e.admin = e.newAccount("admin", "adminpass", "SHA-256", true)
 	return e
