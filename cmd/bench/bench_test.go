@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -93,5 +96,38 @@ func TestExcess(t *testing.T) {
 	}
 	if got := excess(0, 0, 1, 0.5); got != "+1 RCU, +0.5 WCU" {
 		t.Error(got)
+	}
+}
+
+// TestGenericCasesSendRequiredHeaders: the generic case of a public GET
+// sends the headers its route row requires, so that it measures a request
+// the route accepts (GET /provisioning once answered 400 there for want
+// of x-linphone-provisioning).
+func TestGenericCasesSendRequiredHeaders(t *testing.T) {
+	got := map[string]http.Header{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got[r.URL.Path] = r.Header.Clone()
+	}))
+	defer srv.Close()
+	c := newAPIClient(srv.URL, 1)
+	ran := 0
+	for _, cc := range capacityCases(c, &fixtures{}) {
+		if cc.what != "public GET (generic case)" {
+			continue
+		}
+		if _, _, err := cc.run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ran++
+	}
+	if ran == 0 {
+		t.Fatal("no generic case")
+	}
+	h, ok := got["/provisioning"]
+	if !ok {
+		t.Fatalf("GET /provisioning has no generic case: %v", got)
+	}
+	if h.Get("X-Linphone-Provisioning") == "" {
+		t.Fatalf("GET /provisioning without x-linphone-provisioning: %v", h)
 	}
 }

@@ -123,9 +123,26 @@ func capacityCases(c *apiClient, f *fixtures) []capCase {
 		if status == 0 {
 			status = 200
 		}
-		out = append(out, capCase{r.ID(), authNone, "public GET (generic case)", status, one("GET", fixed(r.Path), nil, "", false)})
+		out = append(out, capCase{r.ID(), authNone, "public GET (generic case)", status, one("GET", fixed(r.Path), requiredHeaders(r), "", false)})
 	}
 	return out
+}
+
+// requiredHeaders are the request headers a route row declares required
+// (always, or under a configuration switch, which the bench deployment
+// leaves at its default), each with a placeholder value: the generic case
+// must be a request the route accepts.
+func requiredHeaders(r api.Route) map[string]string {
+	var h map[string]string
+	for _, in := range r.Inputs {
+		if in.In == api.InHeader && (in.Required || in.RequiredWhen != "") {
+			if h == nil {
+				h = map[string]string{}
+			}
+			h[in.Name] = "1"
+		}
+	}
+	return h
 }
 
 // measureCapacity runs the cases one at a time and reads their units

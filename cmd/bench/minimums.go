@@ -40,8 +40,8 @@ var endpointMinimums = map[string]minimum{
 	"GET /api/accounts/me/api_key": {1, 3, "the account's current key, strongly consistent (1 RCU) + new key PutItem (1) + " +
 		"account update (1) + old key DeleteItem (1)"},
 	"GET /api/accounts/me": {1, 0, "one strongly consistent GetItem of the account (< 4 KB)"},
-	"POST /api/accounts": {0, 3, "id counter (1) + SIP-identity marker PutItem with attribute_not_exists (1: uniqueness) + " +
-		"account PutItem (1, < 1 KB); in one transaction the last two cost 4; index entries (listing, email, clean-up) extra"},
+	"POST /api/accounts": {1, 3, "id counter read (1 RCU) and moved + SIP-identity marker PutItem with attribute_not_exists (1: uniqueness) + " +
+		"account PutItem (1, < 1 KB), in one transaction (so that a refused creation spends no id): × 2; index entries (listing, email, clean-up) extra"},
 	"GET /api/accounts": {2.5, 0, "the total (GetItem, 0.5 eventually consistent) + one GSI1 Query returning the page's 20 accounts " +
 		"projected in the index (< 0.7 KB each: ≤ 14 KB → 4 × 0.5); a keys-only index read page by BatchGetItem costs 0.5 + 20 instead, " +
 		"for cheaper account writes"},

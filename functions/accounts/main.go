@@ -30,5 +30,5 @@ func group(cfg *config.Config, st *store.Store) startup.Group {
 		Push:    notify.NewPush(cfg.PushApps),
 	})
 	return startup.Group{Name: api.GroupAccounts, Table: api.Routes,
-		Handlers: accountapi.Handlers(svc), Schemas: accountapi.Schemas(cfg)}
+		Handlers: accountapi.Handlers(svc), Schemas: accountapi.Schemas(cfg), Facts: accountapi.Facts(svc)}
 }

@@ -39,5 +39,6 @@ func group(cfg *config.Config, st *store.Store) startup.Group {
 			resourceapi.RouterSchemas(cfg),
 			provisioningapi.Schemas(cfg),
 		),
+		Facts: resourceapi.Facts(resources),
 	}
 }

@@ -35,9 +35,6 @@ func (s *Service) EnsureAdmin(ctx context.Context, username, domain, password, a
 			Admin:             &Role{CreatedAt: now, UpdatedAt: now},
 			ProvisioningToken: &token,
 		}
-		if a.ID, err = s.store.NextAccountID(ctx); err != nil {
-			return nil, false, err
-		}
 		if err := s.store.CreateAccount(ctx, a, s.cfg.EmailUnique); err != nil {
 			return nil, false, uniquenessError(err)
 		}

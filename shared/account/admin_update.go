@@ -26,7 +26,7 @@ func UpdateSchema(cfg *config.Config) validate.Schema {
 				validate.Blacklist(cfg.BlacklistedUsernames),
 				validate.Pattern("regex:"+cfg.UsernameRegexSource, cfg.UsernameRegex, MsgSIPUsername),
 				validate.Min(cfg.UsernameMinLength), validate.Max(maxUsername),
-				validate.Documented("unique:accounts,username (in the domain, ignoring this account)"),
+				validate.StoreRule("unique:accounts,username (in the domain, ignoring this account)", FactUsernameTaken, MsgUsernameTaken),
 				validate.Filled(),
 			}},
 			{Name: "password", Type: "string", Desc: "the new password (always replaced)", Rules: []validate.Rule{
@@ -36,7 +36,7 @@ func UpdateSchema(cfg *config.Config) validate.Schema {
 			{Name: "dtmf_protocol", Type: "string", Desc: "DTMF protocol; omitted or null clears it", Rules: []validate.Rule{validate.Nullable(), validate.In(DTMFProtocols...)}},
 			{Name: "phone", Type: "string", Desc: "a phone number (alias); omitted or null removes it", Rules: []validate.Rule{
 				validate.Nullable(), validate.Scalar(),
-				validate.Documented("unique:accounts,username (in the domain)"), validate.Documented("unique:aliases,alias (ignoring this account)"),
+				validate.StoreRule("unique:accounts,username (in the domain)", FactPhoneUsername, MsgPhoneTaken), validate.StoreRule("unique:aliases,alias (ignoring this account)", FactPhoneAlias, MsgPhoneTaken),
 				validate.WithoutSpaces(), validate.StartsWith("+"), validate.Max(maxUsername)}},
 			{Name: "domain", Type: "string", Desc: "only honoured when APP_ADMINS_MANAGE_MULTI_DOMAINS is true; otherwise, or when omitted, the account moves to APP_SIP_DOMAIN", Rules: []validate.Rule{validate.Nullable(), validate.Scalar(), validate.Max(maxDomain), validate.WithoutSpaces()}},
 			{Name: "display_name", Type: "string", Desc: "display name; omitted or null clears it", Rules: []validate.Rule{validate.Nullable(), validate.Scalar(), validate.Max(maxDisplayName)}},

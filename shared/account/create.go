@@ -42,22 +42,22 @@ func usernameRules(cfg *config.Config, phoneCheck bool) []validate.Rule {
 		validate.Pattern("regex:"+cfg.UsernameRegexSource, cfg.UsernameRegex, MsgSIPUsername),
 		validate.Min(cfg.UsernameMinLength),
 		validate.Max(maxUsername),
-		validate.Documented("unique:accounts,username (in the domain)"),
-		validate.Documented("unique:accounts_tombstones,username (in the domain)"),
+		validate.StoreRule("unique:accounts,username (in the domain)", FactUsernameTaken, MsgUsernameTaken),
+		validate.StoreRule("unique:accounts_tombstones,username (in the domain)", FactUsernameTombstone, MsgUsernameTaken),
 		validate.Filled(),
 	)
 }
 
 func phoneRules() []validate.Rule {
 	return []validate.Rule{validate.Nullable(), validate.Scalar(),
-		validate.Documented("unique:aliases,alias"), validate.Documented("unique:accounts,username"),
+		validate.StoreRule("unique:aliases,alias", FactPhoneAlias, MsgPhoneTaken), validate.StoreRule("unique:accounts,username", FactPhoneUsername, MsgPhoneTaken),
 		validate.WithoutSpaces(), validate.StartsWith("+"), validate.Max(maxUsername)}
 }
 
 func emailRules(cfg *config.Config) []validate.Rule {
 	rules := []validate.Rule{validate.Nullable(), validate.Email(), validate.Max(maxEmail)}
 	if cfg.EmailUnique {
-		rules = append(rules, validate.Documented("unique:accounts,email"))
+		rules = append(rules, validate.StoreRule("unique:accounts,email", FactEmailTaken, MsgEmailTaken))
 	}
 	return rules
 }
@@ -159,11 +159,6 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Account, erro
 			return nil, validate.Single("phone", MsgPhoneTaken)
 		}
 	}
-	id, err := s.store.NextAccountID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a.ID = id
 	if err := s.store.CreateAccount(ctx, a, s.cfg.EmailUnique); err != nil {
 		return nil, uniquenessError(err)
 	}

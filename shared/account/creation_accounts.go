@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
@@ -65,19 +64,18 @@ func (s *Service) phoneFree(ctx context.Context, phone string) error {
 	return nil
 }
 
+// createWithToken writes the account and consumes the token in one
+// transaction, which also allocates the account's id: a refused creation
+// (a taken username, email or phone, an unusable token) spends no id.
 func (s *Service) createWithToken(ctx context.Context, a *Account, use TokenUse, tokenField string) error {
 	t, err := s.usableCreationToken(ctx, use.Token)
 	switch {
 	case err == nil:
 		use.Push, use.PushCreatedAt = t.Push, t.CreatedAt
-		if a.ID, err = s.store.NextAccountID(ctx); err != nil {
-			return err
-		}
 	case errors.Is(err, ErrTokenInvalid):
 		// The transaction cannot succeed (the token condition fails), but
 		// it still reports a taken username, email or phone first, as
-		// FlexiAPI's first validation step does; no id is spent on it.
-		a.ID = 0
+		// FlexiAPI's first validation step does.
 	default:
 		return err
 	}
@@ -127,28 +125,58 @@ func (s *Service) PublicCreate(ctx context.Context, req PublicCreateRequest) (*A
 		}
 		a.Phone = phone
 		key = creationPIN()
-		// The number's hourly SMS quota is taken before anything is
-		// written: over it, 429 and no account.
-		if err := s.takeSMSQuota(ctx, *phone); err != nil {
+	}
+	a.ConfirmationKey = &key
+	if phone != nil {
+		// The PIN is the only way to activate the account: it is sent
+		// before the account is written (within the number's quota), once
+		// the write is known to be possible. A failed send is
+		// ErrSMSNotSent (503) and leaves the token unused and nothing
+		// written (FlexiAPI writes, then logs a failed send: the token is
+		// spent on an account that can never be activated).
+		if err := s.creationPossible(ctx, a, token); err != nil {
+			return nil, err
+		}
+		if err := s.sendCounted(ctx, *phone, "Your "+s.cfg.AppName+" creation code is "+key); err != nil {
 			return nil, err
 		}
 	}
-	a.ConfirmationKey = &key
 	if err := s.createWithToken(ctx, a, TokenUse{Token: token, Now: now}, "account_creation_token"); err != nil {
 		return nil, err
-	}
-	if phone != nil {
-		s.sendCreationSMS(ctx, *phone, "Your "+s.cfg.AppName+" creation code is "+key)
 	}
 	return a, nil
 }
 
-// sendCreationSMS sends a code whose SMS quota was taken (takeSMSQuota);
-// like FlexiAPI, a failure is logged and the answer is unaffected.
-func (s *Service) sendCreationSMS(ctx context.Context, phone, text string) {
-	if err := s.deliverSMS(ctx, phone, text); err != nil {
-		slog.WarnContext(ctx, "creation SMS not sent", "error", err.Error())
+// creationPossible checks, before an SMS goes, what the creation's
+// transaction would refuse: an unusable token, a taken username (or
+// tombstone), email (ACCOUNT_EMAIL_UNIQUE) or phone. A race can still make
+// the write fail after the send; the write stays the guarantee.
+func (s *Service) creationPossible(ctx context.Context, a *Account, token string) error {
+	if _, err := s.usableCreationToken(ctx, token); err != nil {
+		if errors.Is(err, ErrTokenInvalid) {
+			return validate.Single("account_creation_token", MsgInvalidCreationToken)
+		}
+		return err
 	}
+	q := HolderQuery{Username: a.Username, Domain: a.Domain}
+	if a.Phone != nil {
+		q.Phone = *a.Phone
+	}
+	if a.Email != nil && s.cfg.EmailUnique {
+		q.Email = *a.Email
+	}
+	h, err := s.store.Holders(ctx, q)
+	switch {
+	case err != nil:
+		return err
+	case h.SIP != 0 || h.Tombstone:
+		return ErrUsernameTaken
+	case h.Email != 0:
+		return ErrEmailTaken
+	case h.Phone != 0:
+		return ErrPhoneTaken
+	}
+	return nil
 }
 
 // splitSIP splits {sip} as FlexiAPI does (username@domain); no "@" is not
@@ -231,7 +259,9 @@ func (s *Service) InfoByPhone(ctx context.Context, phone string) (*Account, bool
 
 // RecoverByPhone is POST /accounts/recover-by-phone: the account gets a
 // new PIN as confirmation key, the creation token is consumed with it, and
-// the PIN goes by SMS to the phone given.
+// the PIN goes by SMS to the phone given. The SMS goes first, within the
+// number's quota: over it, or when it cannot be sent (ErrSMSNotSent),
+// nothing is written and the token stays unused.
 func (s *Service) RecoverByPhone(ctx context.Context, phone, token string) error {
 	if _, err := s.usableCreationToken(ctx, token); err != nil {
 		if errors.Is(err, ErrTokenInvalid) {
@@ -239,31 +269,29 @@ func (s *Service) RecoverByPhone(ctx context.Context, phone, token string) error
 		}
 		return err
 	}
+	// An unknown phone costs no quota and sends nothing.
+	a, _, err := s.accountByPhone(ctx, phone)
+	if err != nil {
+		return err
+	}
 	pin := creationPIN()
-	quota := false
-	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
-		a, _, err := s.accountByPhone(ctx, phone)
-		if err != nil {
-			return err
-		}
-		if !quota {
-			// After the lookup (an unknown phone costs no quota), before
-			// any write: over the quota, 429 and the token is kept.
-			if err := s.takeSMSQuota(ctx, phone); err != nil {
+	if err := s.sendCounted(ctx, phone, "Your "+s.cfg.AppName+" recovery code is "+pin); err != nil {
+		return err
+	}
+	reload := false
+	err = retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
+		if reload {
+			if a, _, err = s.accountByPhone(ctx, phone); err != nil {
 				return err
 			}
-			quota = true
 		}
+		reload = true
 		return s.store.SetConfirmationKeyWithToken(ctx, a, pin, TokenUse{Token: token, Now: s.Now()})
 	})
 	if errors.Is(err, ErrTokenInvalid) {
 		return validate.Single("account_creation_token", MsgInvalidCreationToken)
 	}
-	if err != nil {
-		return err
-	}
-	s.sendCreationSMS(ctx, phone, "Your "+s.cfg.AppName+" recovery code is "+pin)
-	return nil
+	return err
 }
 
 // Recover is GET /accounts/{sip}/recover/{recover_key}: {sip} is a phone

@@ -1,6 +1,8 @@
 package account
 
 import (
+	"regexp"
+
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
@@ -18,18 +20,26 @@ const (
 // registration tokens are about 160 characters, APNs device tokens 64.
 const maxPushField = 512
 
-// pushFieldRules: required (FlexiAPI checks nothing else), bounded.
-func pushFieldRules() []validate.Rule {
-	return []validate.Rule{validate.Required(), validate.Scalar(), validate.Max(maxPushField)}
+// noControl refuses control characters (NUL, line breaks, C1): no push
+// identifier has them, and SNS refuses them (a 503 for a client mistake).
+var noControl = regexp.MustCompile(`^[^\x00-\x1F\x7F-\x9F]*$`)
+
+// pushFieldRules: required (FlexiAPI checks nothing else), text (a JSON
+// number is no provider nor token), without control characters, bounded:
+// what SNS would refuse is a 422, not a failed send.
+func pushFieldRules(name string) []validate.Rule {
+	attr := validate.Context{Field: name}.Attr()
+	return []validate.Rule{validate.Required(), validate.Text(), validate.Max(maxPushField),
+		validate.Pattern(`regex:^[^\x00-\x1F\x7F-\x9F]*$`, noControl, "The "+attr+" format is invalid.")}
 }
 
 // SendByPushSchema is POST /account_creation_tokens/send-by-push (and the
 // 2021 POST /tokens).
 func SendByPushSchema() validate.Schema {
 	return validate.Schema{Steps: []validate.Step{{
-		{Name: "pn_provider", Type: "string", Desc: "the push notification provider (fcm, apns, apns.dev)", Rules: pushFieldRules()},
-		{Name: "pn_param", Type: "string", Desc: "the push notification parameter (project or app id)", Rules: pushFieldRules()},
-		{Name: "pn_prid", Type: "string", Desc: "the push notification unique id (device token)", Rules: pushFieldRules()},
+		{Name: "pn_provider", Type: "string", Desc: "the push notification provider (fcm, apns, apns.dev)", Rules: pushFieldRules("pn_provider")},
+		{Name: "pn_param", Type: "string", Desc: "the push notification parameter (project or app id)", Rules: pushFieldRules("pn_param")},
+		{Name: "pn_prid", Type: "string", Desc: "the push notification unique id (device token)", Rules: pushFieldRules("pn_prid")},
 	}}}
 }
 
@@ -37,7 +47,7 @@ func SendByPushSchema() validate.Schema {
 // characters), whose existence part the flow checks against the table.
 func tokenRules(msg string) []validate.Rule {
 	return []validate.Rule{validate.Required(), validate.Scalar(), validate.SizeWithMessage(CreationTokenLength, msg),
-		validate.Documented("exists and unused")}
+		validate.StoreRule("exists and unused", FactTokenUnusable, msg)}
 }
 
 // RequestTokenSchema is POST
@@ -76,8 +86,8 @@ func PublicCreateSchema(cfg *config.Config) validate.Schema {
 		validate.Blacklist(cfg.BlacklistedUsernames),
 		validate.Pattern("regex:"+cfg.UsernameRegexSource, cfg.UsernameRegex, MsgSIPUsername),
 		validate.Min(cfg.UsernameMinLength), validate.Max(maxUsername),
-		validate.Documented("unique:accounts,username (in the domain)"),
-		validate.Documented("unique:accounts_tombstones,username (in the domain)"),
+		validate.StoreRule("unique:accounts,username (in the domain)", FactUsernameTaken, MsgUsernameTaken),
+		validate.StoreRule("unique:accounts_tombstones,username (in the domain)", FactUsernameTombstone, MsgUsernameTaken),
 		validate.Filled()}
 	// An explicit null email or phone is not "absent": FlexiAPI runs the
 	// non-nullable rules on it and answers one message (`must be a valid
@@ -85,10 +95,10 @@ func PublicCreateSchema(cfg *config.Config) validate.Schema {
 	// bounds do not add theirs to it.
 	email := []validate.Rule{validate.RequiredWithout("phone"), validate.Email(), unlessNull(validate.Max(maxEmail))}
 	if cfg.EmailUnique {
-		email = append(email, validate.Documented("unique:accounts,email"))
+		email = append(email, validate.StoreRule("unique:accounts,email", FactEmailTaken, MsgEmailTaken))
 	}
 	phone := []validate.Rule{validate.RequiredWithout("email"), validate.RequiredWithout("username"), unlessNull(validate.Scalar()),
-		validate.Documented("unique:aliases,alias"), validate.Documented("unique:accounts,username"),
+		validate.StoreRule("unique:aliases,alias", FactPhoneAlias, MsgPhoneTaken), validate.StoreRule("unique:accounts,username", FactPhoneUsername, MsgPhoneTaken),
 		unlessNull(validate.WithoutSpaces()), validate.StartsWith("+"), unlessNull(validate.Max(maxUsername))}
 	return validate.Schema{Steps: []validate.Step{{
 		{Name: "username", Type: "string", Desc: "required without phone", Rules: username},
@@ -139,6 +149,14 @@ func ActivateSchema(phone bool) validate.Schema {
 func unlessNull(r validate.Rule) validate.Rule { return nullSkipping{r} }
 
 type nullSkipping struct{ validate.Rule }
+
+// Types are the wrapped rule's, and null.
+func (n nullSkipping) Types() []string {
+	if t, ok := n.Rule.(validate.Typed); ok && len(t.Types()) > 0 {
+		return append(append([]string(nil), t.Types()...), validate.TypeNull)
+	}
+	return nil
+}
 
 func (n nullSkipping) Check(c validate.Context, v any, present bool) string {
 	if v == nil {

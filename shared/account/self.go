@@ -101,41 +101,37 @@ type ChangeRequest struct {
 }
 
 // RequestPhoneChange is POST /accounts/me/phone/request (§6.10): the
-// BlockingService, the uniqueness rules, then a PIN saved as the pending
-// change (a pending one is reused: no new abuse event) and sent by SMS.
-// The SMS quota of the number is taken before anything is written
-// (ErrSMSQuota: nothing stored, nothing sent). A failed send is logged, as
-// FlexiAPI does.
+// BlockingService, the uniqueness rules, then a PIN sent by SMS and saved
+// as the pending change (a pending one is reused: no new abuse event). The
+// SMS goes before anything is written, within the number's quota
+// (sendCounted): over the quota, or when the SMS cannot be sent
+// (ErrSMSNotSent, 503), nothing is stored, counted or recorded as an
+// abuse event (FlexiAPI saves the code first and logs a failed send).
 func (s *Service) RequestPhoneChange(ctx context.Context, id int64, req ChangeRequest) error {
-	quotaTaken := false
-	var code string
-	err := retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
-		a, err := s.store.AccountByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := s.checkBlocking(ctx, a); err != nil {
-			return err
-		}
-		if err := s.phoneAvailable(ctx, req.Value); err != nil {
-			return err
-		}
-		if !quotaTaken {
-			if err := s.takeSMSQuota(ctx, req.Value); err != nil {
-				return err
-			}
-			quotaTaken = true
-		}
-		code = changeCode()
-		return s.savePending(ctx, a, ChangePhone, req, code)
-	})
+	a, err := s.store.AccountByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := s.deliverSMS(ctx, req.Value, smsPhoneChangeText(s.cfg.AppName, code)); err != nil {
-		slog.ErrorContext(ctx, "phone change SMS not sent", "account_id", id, "error", err.Error())
+	if err := s.checkBlocking(ctx, a); err != nil {
+		return err
 	}
-	return nil
+	if err := s.phoneAvailable(ctx, req.Value); err != nil {
+		return err
+	}
+	code := changeCode()
+	if err := s.sendCounted(ctx, req.Value, smsPhoneChangeText(s.cfg.AppName, code)); err != nil {
+		return err
+	}
+	reload := false
+	return retry.OnConflict(ctx, ErrAlreadyChanged, func() error {
+		if reload {
+			if a, err = s.store.AccountByID(ctx, id); err != nil {
+				return err
+			}
+		}
+		reload = true
+		return s.savePending(ctx, a, ChangePhone, req, code)
+	})
 }
 
 // phoneAvailable is the phone's uniqueness: no account has it as alias

@@ -16,12 +16,13 @@ type Store interface {
 	creationStore
 	selfStore
 	adminStore
+	holderStore
 
-	// NextAccountID allocates an integer id from an atomic counter.
-	NextAccountID(ctx context.Context) (int64, error)
 	// CreateAccount writes the account and its uniqueness markers
-	// atomically: a lost race is ErrUsernameTaken, ErrEmailTaken (checked
-	// only when emailUnique) or ErrPhoneTaken, and nothing is written.
+	// atomically, under an integer id from an atomic counter allocated in
+	// the same transaction (a.ID is set): a lost race is ErrUsernameTaken,
+	// ErrEmailTaken (checked only when emailUnique) or ErrPhoneTaken, and
+	// nothing is written, the counter included.
 	CreateAccount(ctx context.Context, a *Account, emailUnique bool) error
 	AccountByID(ctx context.Context, id int64) (*Account, error)
 	AccountBySIP(ctx context.Context, username, domain string) (*Account, error)

@@ -3,6 +3,8 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -18,24 +20,53 @@ var ErrSMSNotConfigured = errors.New("no SMS sender configured")
 // MsgSMSQuota is the 429 message of ErrSMSQuota.
 const MsgSMSQuota = "Too many SMS sent to this phone number, try again later."
 
+// ErrSMSNotSent is an SMS the channel did not take (an SNS outage): the
+// flow that needed it recorded nothing (503, MsgSMSNotSent).
+var ErrSMSNotSent = errors.New("SMS not sent")
+
+// MsgSMSNotSent is the 503 message of ErrSMSNotSent.
+const MsgSMSNotSent = "The SMS could not be sent, try again later."
+
 // smsQuotaStore counts the SMS sent to a number.
 type smsQuotaStore interface {
 	// TakeSMSQuota counts one SMS to phone in the hour starting at hour,
 	// unless max were already counted: then ErrSMSQuota, nothing counted.
 	TakeSMSQuota(ctx context.Context, phone string, hour time.Time, max int) error
+	// ReleaseSMSQuota gives back one SMS taken in that hour (never below 0).
+	ReleaseSMSQuota(ctx context.Context, phone string, hour time.Time) error
 }
 
-// takeSMSQuota counts one SMS to phone (ErrSMSQuota when over the limit):
-// the quota is the number's, whoever asks. Flows call it before writing
-// anything, then deliverSMS once their write succeeded.
-func (s *Service) takeSMSQuota(ctx context.Context, phone string) error {
-	if s.cfg.SMSMaxPerPhonePerHour <= 0 {
+// sendCounted sends an SMS within the number's quota (the number's,
+// whoever asks; ErrSMSQuota when over the limit, nothing sent): the quota
+// is taken first, so that two requests cannot both pass its last unit, and
+// given back when the send fails, so that only what was sent counts. A
+// failed send is ErrSMSNotSent (ErrSMSNotConfigured without a channel).
+// Flows call it before they write anything.
+func (s *Service) sendCounted(ctx context.Context, phone, text string) error {
+	hour := s.Now().Truncate(time.Hour)
+	limited := s.cfg.SMSMaxPerPhonePerHour > 0
+	if limited {
+		if err := s.store.TakeSMSQuota(ctx, phone, hour, s.cfg.SMSMaxPerPhonePerHour); err != nil {
+			return err
+		}
+	}
+	err := s.deliverSMS(ctx, phone, text)
+	if err == nil {
 		return nil
 	}
-	return s.store.TakeSMSQuota(ctx, phone, s.Now().Truncate(time.Hour), s.cfg.SMSMaxPerPhonePerHour)
+	if limited {
+		if rerr := s.store.ReleaseSMSQuota(context.WithoutCancel(ctx), phone, hour); rerr != nil {
+			slog.ErrorContext(ctx, "SMS quota not given back after a failed send", "error", rerr.Error())
+		}
+	}
+	if errors.Is(err, ErrSMSNotConfigured) {
+		return err
+	}
+	slog.ErrorContext(ctx, "SMS not sent", "error", err.Error())
+	return fmt.Errorf("%w: %w", ErrSMSNotSent, err)
 }
 
-// deliverSMS sends an SMS whose quota was already taken.
+// deliverSMS sends an SMS (sendCounted counts it).
 func (s *Service) deliverSMS(ctx context.Context, phone, text string) error {
 	if s.deps.SMS == nil {
 		return ErrSMSNotConfigured

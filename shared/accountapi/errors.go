@@ -31,6 +31,7 @@ var errorTable = api.ErrorTable{
 	{Err: account.ErrWrongCode, Answer: api.Abort(http.StatusForbidden, "")},
 	{Err: account.ErrTooRecently, Answer: api.Abort(http.StatusTooManyRequests, account.MsgTooRecently)},
 	{Err: account.ErrSMSQuota, Answer: api.Abort(http.StatusTooManyRequests, account.MsgSMSQuota)},
+	{Err: account.ErrSMSNotSent, Answer: api.Abort(http.StatusServiceUnavailable, account.MsgSMSNotSent)},
 	{Err: account.ErrPushFailed, Answer: api.Abort(http.StatusServiceUnavailable, account.MsgTokenNotSent)},
 	{Err: account.ErrMailNotSent, Answer: api.Abort(http.StatusServiceUnavailable, MsgMailNotSent)},
 	{Err: account.ErrSMSNotConfigured, Answer: api.Unavailable()},

@@ -24,6 +24,7 @@ func TestErrorTable(t *testing.T) {
 		"ErrWrongCode":            account.ErrWrongCode,
 		"ErrTooRecently":          account.ErrTooRecently,
 		"ErrSMSQuota":             account.ErrSMSQuota,
+		"ErrSMSNotSent":           account.ErrSMSNotSent,
 		"ErrPushFailed":           account.ErrPushFailed,
 		"ErrMailNotSent":          account.ErrMailNotSent,
 		"ErrSMSNotConfigured":     account.ErrSMSNotConfigured,

@@ -83,7 +83,10 @@ func (h handlers) create(ctx context.Context, r *api.Request) (*api.Response, er
 }
 
 func (h handlers) index(ctx context.Context, r *api.Request) (*api.Response, error) {
-	page := api.PageNumber(r)
+	page, err := api.PageNumber(r)
+	if err != nil {
+		return nil, err
+	}
 	accounts, total, err := h.svc.List(ctx, h.svc.Scope(r.Principal.Admin), page)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,8 @@ func GatesOf(cfg *config.Config) func(Gate) bool {
 			return cfg.DangerousEndpoints
 		case GateMessages:
 			return cfg.MessagesConfigured()
+		case GateProvisioningHeader:
+			return cfg.ProvisioningNeedHeader
 		}
 		return false
 	}

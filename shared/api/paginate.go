@@ -3,16 +3,30 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"strings"
 )
 
-// PageNumber reads Laravel's ?page=N: anything not a positive integer is 1.
-func PageNumber(r *Request) int {
-	n, err := strconv.Atoi(r.Query.Get("page"))
-	if err != nil || n < 1 {
-		return 1
+// MaxPage bounds ?page=N: far beyond any real list, and low enough that
+// the offset of a page never overflows.
+const MaxPage = 10_000_000
+
+// PageNumber reads Laravel's ?page=N: anything not a positive integer is
+// 1, as Laravel reads it; a page above MaxPage is a 422 on page (Laravel's
+// arithmetic would overflow).
+func PageNumber(r *Request) (int, error) {
+	tooFar := InvalidField("page", "The page must not be greater than "+strconv.Itoa(MaxPage)+".")
+	n, err := strconv.Atoi(strings.TrimSpace(r.Query.Get("page")))
+	switch {
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(r.Query.Get("page")), "-"):
+		return 0, tooFar
+	case err != nil || n < 1:
+		return 1, nil
+	case n > MaxPage:
+		return 0, tooFar
 	}
-	return n
+	return n, nil
 }
 
 type pageLink struct {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -60,6 +61,37 @@ func TestPageWindow(t *testing.T) {
 	} {
 		if got := fmt.Sprint(pageWindow(c.page, c.last)); got != c.want {
 			t.Errorf("page %d of %d: %s, want %s", c.page, c.last, got, c.want)
+		}
+	}
+}
+
+// TestPageNumberBounds: ?page is read as Laravel reads it, but a number
+// whose offset would overflow is a 422, not page 1's items with negative
+// positions.
+func TestPageNumberBounds(t *testing.T) {
+	for _, c := range []struct {
+		raw     string
+		want    int
+		invalid bool
+	}{
+		{"", 1, false}, {"abc", 1, false}, {"0", 1, false}, {"-3", 1, false}, {"2", 2, false}, {" 7 ", 7, false},
+		{fmt.Sprint(MaxPage), MaxPage, false},
+		{fmt.Sprint(MaxPage + 1), 0, true},
+		{"9223372036854775807", 0, true},
+		{"99999999999999999999999", 0, true},
+		{"-99999999999999999999999", 1, false},
+	} {
+		r := &Request{Query: map[string][]string{"page": {c.raw}}}
+		n, err := PageNumber(r)
+		if c.invalid {
+			var e *Error
+			if !errors.As(err, &e) || e.Status != 422 || e.Errors == nil || len(e.Errors.Field("page")) != 1 {
+				t.Errorf("page %q: %d, %v; want a 422 on page", c.raw, n, err)
+			}
+			continue
+		}
+		if err != nil || n != c.want {
+			t.Errorf("page %q: %d, %v; want %d", c.raw, n, err, c.want)
 		}
 	}
 }

@@ -55,8 +55,28 @@ func (r *Request) LinkBase(appURL string) string {
 	return r.BaseURL
 }
 
-// UserAgent is the request's User-Agent header.
-func (r *Request) UserAgent() string { return r.Header.Get("User-Agent") }
+// MaxUserAgent bounds a stored User-Agent: FlexiAPI's narrowest
+// user_agent column is varchar(255) (the tokens'; accounts' is 256), and
+// MySQL cuts a longer value there. Unbounded, a huge header would be
+// stored whole (and past DynamoDB's item size, fail the write).
+const MaxUserAgent = 255
+
+// UserAgent is the request's User-Agent header, cut to MaxUserAgent
+// characters (docs/compatibility.md).
+func (r *Request) UserAgent() string {
+	ua := r.Header.Get("User-Agent")
+	if len(ua) <= MaxUserAgent {
+		return ua
+	}
+	n := 0
+	for i := range ua {
+		if n == MaxUserAgent {
+			return ua[:i]
+		}
+		n++
+	}
+	return ua
+}
 
 // Param returns a path parameter.
 func (r *Request) Param(name string) string { return r.Params[name] }

@@ -80,6 +80,59 @@ const GateDangerous Gate = "dangerous_endpoints"
 // so it answers 404 before any authentication (decision D26).
 const GateMessages Gate = "messages"
 
+// GateProvisioningHeader is ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER:
+// it gates no route, only whether the provisioning routes require the
+// x-linphone-provisioning header (Param.RequiredWhen).
+const GateProvisioningHeader Gate = "provisioning_header"
+
+// Where a Param is read.
+const (
+	InQuery  = "query"
+	InHeader = "header"
+	InCookie = "cookie"
+	// InForm is a field of a form-encoded body, for a route without a
+	// validated Body (the request-token validation form).
+	InForm = "form"
+)
+
+// Param is an input a route reads besides its path parameters and its
+// validated Body: a query parameter, a request header, a cookie or a form
+// field (documentation and OpenAPI only).
+type Param struct {
+	Name string
+	In   string // InQuery, InHeader, InCookie, InForm
+	Desc string
+	// Type is the JSON Schema type of the value ("string" when empty);
+	// Enum, Min and Max (0: none) bound it.
+	Type     string
+	Enum     []string
+	Min, Max int64
+	Required bool
+	// RequiredWhen makes the input required only while that switch is on.
+	RequiredWhen Gate
+}
+
+// Header is a response header that carries data.
+type Header struct {
+	Name, Desc string
+}
+
+// Answer is an answer a route gives besides its success (Status,
+// Response) and the errors every route of its kind gives (documentation
+// and OpenAPI only). Under the success status it is another body the
+// success may have.
+type Answer struct {
+	Status int
+	// Response is a response shape, as Route.Response; empty for the
+	// {"message": …} error.
+	Response string
+	Desc     string
+	Headers  []Header
+	// Only: the route gives this status only this way, instead of the
+	// generic answer of that status.
+	Only bool
+}
+
 // Route is one row of the route table.
 type Route struct {
 	Method string // GET, POST, PUT, PATCH, DELETE
@@ -102,6 +155,12 @@ type Route struct {
 	// response shape (documentation and OpenAPI only).
 	Status   int
 	Response string
+	// Sets are the headers of the success answer that carry data.
+	Sets []Header
+	// Inputs are the other inputs the route reads (query, headers,
+	// cookies, form fields) and Answers its other answers.
+	Inputs  []Param
+	Answers []Answer
 	// Deprecated marks FlexiAPI's deprecated routes and the 2021 aliases.
 	Deprecated bool
 	// Addition marks our endpoints that FlexiAPI does not have.

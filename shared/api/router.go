@@ -22,6 +22,10 @@ type Handler func(ctx context.Context, r *Request) (*Response, error)
 // Schemas maps the Body names of the route table to their validation.
 type Schemas map[string]validate.Schema
 
+// FactsFunc looks up the facts of a body's uniqueness rules
+// (validate.Unique) for a request.
+type FactsFunc func(ctx context.Context, r *Request, in validate.Input) (validate.Facts, error)
+
 // Router serves the routes of one Lambda group: it finds the route, runs
 // the guard on protected routes, validates the declared body, calls the
 // handler and logs one line per request. Requests for no route (API
@@ -31,6 +35,7 @@ type Router struct {
 	group    string
 	handlers map[string]Handler
 	schemas  Schemas
+	facts    map[string]FactsFunc
 	gateOn   func(Gate) bool
 	keys     KeyAuthenticator
 	secretOK func(string) bool
@@ -50,6 +55,10 @@ type KeyAuthenticator interface {
 // RouterOptions are the optional parts of a router.
 type RouterOptions struct {
 	Schemas Schemas
+	// Facts, by Body name, look up the facts of the uniqueness rules when
+	// a request fails validation or its handler answers 422, so that the
+	// 422 lists every failing rule (validate.Facts).
+	Facts map[string]FactsFunc
 	// GateOn says whether a gated route is enabled; nil means all off.
 	GateOn func(Gate) bool
 	// Keys authenticates the protected routes of the machine API; a group
@@ -64,7 +73,7 @@ type RouterOptions struct {
 // NewRouter checks that the group's routes and handlers match one to one,
 // and its route bodies and schemas too.
 func NewRouter(table *Table, group string, handlers map[string]Handler, opts RouterOptions) (*Router, error) {
-	rt := &Router{table: table, group: group, handlers: handlers, schemas: opts.Schemas,
+	rt := &Router{table: table, group: group, handlers: handlers, schemas: opts.Schemas, facts: opts.Facts,
 		gateOn: opts.GateOn, keys: opts.Keys, secretOK: opts.SecretOK, log: opts.Logger, now: time.Now}
 	if rt.gateOn == nil {
 		rt.gateOn = func(Gate) bool { return false }
@@ -234,7 +243,7 @@ func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response)
 			return rt.errorResponse(req, err)
 		}
 		if errs := rt.schemas[req.Route.Body].Validate(in); errs != nil {
-			return Invalid(errs).Response()
+			return Invalid(rt.withFacts(ctx, req, in, errs)).Response()
 		}
 	}
 	resp, err := rt.handlers[req.Route.Handler](ctx, req)
@@ -244,7 +253,7 @@ func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response)
 			// the error that came back does not say so.
 			err = fmt.Errorf("%w (%w)", err, ctx.Err())
 		}
-		return rt.errorResponse(req, err)
+		return rt.errorResponse(req, rt.completeInvalid(ctx, req, err))
 	}
 	if resp == nil {
 		return Empty()
@@ -253,6 +262,48 @@ func (rt *Router) serveRoute(ctx context.Context, req *Request) (resp *Response)
 		resp.Header = http.Header{}
 	}
 	return resp
+}
+
+// withFacts validates a failed body again with the facts of its
+// uniqueness rules, so that a taken value is reported beside the other
+// failures. Without facts, or when they cannot be read, errs stands.
+func (rt *Router) withFacts(ctx context.Context, req *Request, in validate.Input, errs *validate.Errors) *validate.Errors {
+	lookup := rt.facts[req.Route.Body]
+	if lookup == nil {
+		return errs
+	}
+	facts, err := lookup(ctx, req, in)
+	if err != nil {
+		rt.log.Warn("uniqueness facts not read: the 422 may miss a taken value", "route", req.Route.ID(),
+			"request_id", req.RequestID, "error", err.Error())
+		return errs
+	}
+	if all := rt.schemas[req.Route.Body].Validate(in.WithFacts(facts)); all != nil {
+		return all
+	}
+	return errs
+}
+
+// completeInvalid completes a handler's 422 (a value found taken when
+// writing) with the body's other failures, as withFacts does.
+func (rt *Router) completeInvalid(ctx context.Context, req *Request, err error) error {
+	if req.Route.Body == "" || rt.facts[req.Route.Body] == nil {
+		return err
+	}
+	var errs *validate.Errors
+	var apiErr *Error
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusUnprocessableEntity && apiErr.Errors != nil:
+		errs = apiErr.Errors
+	case errors.As(err, &errs):
+	default:
+		return err
+	}
+	in, ierr := req.Input()
+	if ierr != nil {
+		return err
+	}
+	return Invalid(rt.withFacts(ctx, req, in, errs))
 }
 
 func (rt *Router) errorResponse(req *Request, err error) *Response {

@@ -29,25 +29,40 @@ var Routes = LazyTable([]Route{
 	{Method: "GET", Path: "/creation_token/check/{token}", Group: GroupAccounts, Access: Public, Handler: "CreationTokenCheckPage",
 		Tag: "Account Creation Request Tokens", Summary: "The validation page of an `account_creation_request_token` (the `validation_url`): one form, with hCaptcha when configured.",
 		Description: "Not under `/api`: a web page. `404` when the token is unknown, used or `WEB_PANEL` is false.",
-		Params:      map[string]string{"token": "the `account_creation_request_token`"}, Status: 200, Response: "html"},
+		Params:      map[string]string{"token": "the `account_creation_request_token`"}, Status: 200, Response: "page",
+		Sets:    []Header{csrfCookieHeader},
+		Answers: []Answer{{Status: 404, Response: "page", Only: true, Desc: "The token is unknown or used, or `WEB_PANEL` is false: an HTML page."}}},
 	{Method: "POST", Path: "/creation_token/check/{token}", Group: GroupAccounts, Access: Public, Handler: "CreationTokenCheckSubmit",
 		Tag: "Account Creation Request Tokens", Summary: "Submit the validation form: validates the `account_creation_request_token`.",
 		Description: "Form-encoded, from the page only (CSRF-protected: `419` otherwise); `h-captcha-response` is checked when hCaptcha is configured (`422` when it fails).",
-		Params:      map[string]string{"token": "the `account_creation_request_token`"}, Status: 200, Response: "html"},
+		Params:      map[string]string{"token": "the `account_creation_request_token`"}, Status: 200, Response: "page",
+		Inputs: []Param{
+			{Name: "creation_token_csrf", In: InCookie, Required: true, Desc: "The CSRF cookie the page set."},
+			{Name: "_token", In: InForm, Required: true, Desc: "The page's CSRF field."},
+			{Name: "account_creation_request_token", In: InForm, Desc: "Sent by the page; the token of the path is the one validated."},
+			{Name: "h-captcha-response", In: InForm, Desc: "The hCaptcha answer, checked when `HCAPTCHA_SECRET` and `HCAPTCHA_SITEKEY` are set."},
+		},
+		Answers: []Answer{
+			{Status: 400, Response: "page", Desc: "The body could not be read: an HTML page."},
+			{Status: 404, Response: "page", Only: true, Desc: "The token is unknown or used, or `WEB_PANEL` is false: an HTML page."},
+			{Status: 419, Response: "page", Desc: "The CSRF cookie or field is missing, wrong or expired (Laravel's \"Page Expired\"): an HTML page."},
+			{Status: 422, Response: "page", Desc: "The hCaptcha check failed: the form again, with a new CSRF cookie.", Headers: []Header{csrfCookieHeader}},
+		}},
 	{Method: "POST", Path: "/api/account_creation_tokens/send-by-push", Group: GroupAccounts, Access: Public, Handler: "CreationTokenSendByPush",
 		Tag: "Account Creation Tokens", Summary: "Create and send an `account_creation_token` using a push notification to the device.",
 		Description: "Return `429` if a token pushed to this device was used less than `APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES` ago. " +
 			"Return `503` if the token was not successfully sent (nothing is stored then).",
-		Body: "creation.push", Status: 200, Response: "empty"},
+		Body: "creation.push", Status: 200, Response: "empty", Answers: pushAnswers},
 	{Method: "POST", Path: "/api/account_creation_tokens/using-account-creation-request-token", Group: GroupAccounts, Access: Public, Handler: "CreationTokenFromRequest",
 		Tag: "Account Creation Tokens", Summary: "Create an `account_creation_token` using a validated `account_creation_request_token`.",
 		Description: "Return `422` if the request token is unknown or used, `404` if it is not validated yet.",
-		Body:        "creation.request_token", Status: 201, Response: "CreationToken"},
+		Body:        "creation.request_token", Status: 201, Response: "CreationToken",
+		Answers: []Answer{{Status: 404, Desc: "The request token is not validated yet (`{\"message\": \"\"}`)."}}},
 	{Method: "POST", Path: "/api/account_creation_tokens", Group: GroupAccounts, Access: Admin, Handler: "CreationTokenCreate",
 		Tag: "Account Creation Tokens", Summary: "Create and return an `account_creation_token`.", Status: 201, Response: "CreationToken"},
 	{Method: "POST", Path: "/api/tokens", Group: GroupAccounts, Access: Public, Handler: "CreationTokenSendByPush2021",
 		Tag: "Account Creation Tokens", Summary: "2021 alias of `POST /account_creation_tokens/send-by-push` (the Linphone 5.1 client uses it).",
-		Body: "creation.push", Status: 200, Response: "empty", Deprecated: true},
+		Body: "creation.push", Status: 200, Response: "empty", Deprecated: true, Answers: pushAnswers},
 
 	// Auth tokens and API keys.
 	{Method: "POST", Path: "/api/accounts/auth_token", Group: GroupAccounts, Access: Public, Handler: "AuthTokenCreate",
@@ -62,11 +77,11 @@ var Routes = LazyTable([]Route{
 		Tag: "Accounts", Summary: "Exchange an attached `auth_token` for a fresh API key (also set as the `x-api-key` cookie).",
 		Description: "Return `404` if the token is invalid or not attached. The token is single use.",
 		Params:      map[string]string{"auth_token": "an attached `auth_token`"},
-		Status:      200, Response: "APIKey"},
+		Status:      200, Response: "APIKey", Sets: []Header{apiKeyCookieHeader}},
 	{Method: "GET", Path: "/api/accounts/me/api_key", Group: GroupAccounts, Access: User, Handler: "APIKeyRefresh",
 		Tag: "Accounts", Summary: "Generate and return a fresh API key (raw text), also set as the `x-api-key` cookie.",
 		Description: "The previous key of the account, including the one used for this request, stops working.",
-		Status:      200, Response: "text"},
+		Status:      200, Response: "text", Sets: []Header{apiKeyCookieHeader}},
 
 	// Accounts.
 	{Method: "GET", Path: "/api/accounts/me", Group: GroupAccounts, Access: User, Handler: "AccountMe",
@@ -83,7 +98,8 @@ var Routes = LazyTable([]Route{
 		Description: "Activates the account. `old_password` is required when the account already has a password " +
 			"(`422` `Incorrect old password` when it does not match): the answer is then `[]`; a first password answers an empty body " +
 			"and sends the \"Confirmed Registration\" email when the account has an email.",
-		Status: 200, Response: "emptyArray"},
+		Status: 200, Response: "emptyArray",
+		Answers: []Answer{{Status: 200, Response: "empty", Desc: "A first password: an empty body."}}},
 	{Method: "POST", Path: "/api/accounts", Group: GroupAccounts, Access: Admin, Handler: "AccountCreate",
 		Tag: "Accounts", Summary: "Create an account.", Body: "account.create",
 		Description: "If `activated` is not `true`, a random `confirmation_key` is returned; `confirmation_key_expires` sets its expiry.",
@@ -141,7 +157,9 @@ var Routes = LazyTable([]Route{
 	{Method: "POST", Path: "/api/accounts/public", Group: GroupAccounts, Access: Public, Handler: "AccountCreatePublic",
 		Tag: "Accounts", Summary: "Create an account (unsecure).",
 		Description: "With `phone`, the phone becomes the account's alias and an SMS carries the confirmation PIN. Return `422` if the parameters are invalid.",
-		Body:        "creation.public", Status: 200, Response: "Account", Deprecated: true, Gate: GateDangerous},
+		Body:        "creation.public", Status: 200, Response: "Account", Deprecated: true, Gate: GateDangerous,
+		Answers: []Answer{{Status: 429, Desc: "With `phone`: the number already received `SMS_MAX_PER_PHONE_PER_HOUR` SMS this hour."},
+			{Status: 503, Desc: "With `phone`: the SMS could not be sent (nothing is written, the token stays unused)."}}},
 	{Method: "POST", Path: "/api/accounts/with-account-creation-token", Group: GroupAccounts, Access: Public, Handler: "AccountCreateWithToken",
 		Tag: "Accounts", Summary: "Create an account using an `account_creation_token`.",
 		Description: "The account is not activated; its `provisioning_token` provisions (and activates) it. The token is single use. Return `422` if the parameters are invalid or the token unknown or used.",
@@ -155,11 +173,15 @@ var Routes = LazyTable([]Route{
 	{Method: "GET", Path: "/api/accounts/{phone}/info-by-phone", Group: GroupAccounts, Access: Public, Handler: "AccountInfoByPhone",
 		Tag: "Accounts", Summary: "Retrieve public information about the account of a phone number (unsecure).",
 		Description: "Return `404` if the account doesn't exist; `phone` is `true` when the phone is the account's alias.",
-		Params:      map[string]string{"phone": "a phone number starting with `+`"}, Status: 200, Response: "AccountInfoByPhone", Deprecated: true, Gate: GateDangerous},
+		Params:      map[string]string{"phone": "a phone number starting with `+`"}, Status: 200, Response: "AccountInfoByPhone", Deprecated: true, Gate: GateDangerous,
+		Answers: []Answer{{Status: 422, Response: "ValidationError", Desc: "`phone` does not start with `+`."}}},
 	{Method: "POST", Path: "/api/accounts/recover-by-phone", Group: GroupAccounts, Access: Public, Handler: "AccountRecoverByPhone",
 		Tag: "Accounts", Summary: "Send a SMS with a recovery PIN code to the `phone` number provided (unsecure).",
 		Description: "Return `404` if the account doesn't exist. Uses (consumes) the `account_creation_token`.",
-		Body:        "creation.recover_by_phone", Status: 200, Response: "empty", Deprecated: true, Gate: GateDangerous},
+		Body:        "creation.recover_by_phone", Status: 200, Response: "empty", Deprecated: true, Gate: GateDangerous,
+		Answers: []Answer{{Status: 404, Desc: "No account has this phone."},
+			{Status: 429, Desc: "The number already received `SMS_MAX_PER_PHONE_PER_HOUR` SMS this hour."},
+			{Status: 503, Desc: "The SMS could not be sent (nothing is written, the token stays unused)."}}},
 	{Method: "GET", Path: "/api/accounts/{sip}/recover/{recover_key}", Group: GroupAccounts, Access: Public, Handler: "AccountRecover",
 		Tag: "Accounts", Summary: "Activate the account if the correct `recover_key` is provided (unsecure).",
 		Description: "`sip` can be the SIP address or the phone-based one (`+phone@domain`). Returns the account with its password hashes. The key is single use. Return `404` if the account doesn't exist or the key is wrong.",
@@ -168,11 +190,13 @@ var Routes = LazyTable([]Route{
 	{Method: "POST", Path: "/api/accounts/{sip}/activate/email", Group: GroupAccounts, Access: Public, Handler: "AccountActivateEmail",
 		Tag: "Accounts", Summary: "Activate an account using a secret code received by email.",
 		Description: "Return `404` if the account doesn't exist or if the code is incorrect, `403` if it expired, the validated account otherwise.",
-		Params:      map[string]string{"sip": "`username@domain`"}, Body: "creation.activate_email", Status: 200, Response: "Account", Deprecated: true},
+		Params:      map[string]string{"sip": "`username@domain`"}, Body: "creation.activate_email", Status: 200, Response: "Account", Deprecated: true,
+		Answers: []Answer{{Status: 403, Desc: "`Activation expired`."}}},
 	{Method: "POST", Path: "/api/accounts/{sip}/activate/phone", Group: GroupAccounts, Access: Public, Handler: "AccountActivatePhone",
 		Tag: "Accounts", Summary: "Activate an account using a PIN code received by phone.",
 		Description: "Return `404` if the account doesn't exist or if the code is incorrect, `403` if it expired, the validated account otherwise.",
-		Params:      map[string]string{"sip": "`username@domain`"}, Body: "creation.activate_phone", Status: 200, Response: "Account", Deprecated: true},
+		Params:      map[string]string{"sip": "`username@domain`"}, Body: "creation.activate_phone", Status: 200, Response: "Account", Deprecated: true,
+		Answers: []Answer{{Status: 403, Desc: "`Activation expired`."}}},
 
 	// Accounts email, phone number and devices (the account's own).
 	{Method: "POST", Path: "/api/accounts/me/email/request", Group: GroupAccounts, Access: User, Handler: "AccountEmailRequest",
@@ -180,22 +204,25 @@ var Routes = LazyTable([]Route{
 		Body: "account.email.request",
 		Description: "The email carries a 4-digit code; `GET /accounts/me` shows the pending change as `email_change_code`. " +
 			"`403` `Account blocked` when the anti-abuse limit is reached; `503` when the email cannot be sent.",
-		Status: 200, Response: "empty"},
+		Status: 200, Response: "empty",
+		Answers: []Answer{{Status: 503, Desc: "`The email could not be sent, try again later.`"}}},
 	{Method: "POST", Path: "/api/accounts/me/email", Group: GroupAccounts, Access: User, Handler: "AccountEmailConfirm",
 		Tag: "Accounts email", Summary: "Confirm the code received by email and change the email. Activate the account.",
 		Body: "account.email.confirm", Addition: true,
 		Description: "Return `404` when no change is pending and `403` when the code is wrong (the 5th wrong code cancels the change). Return the updated account.",
-		Status:      200, Response: "Account"},
+		Status:      200, Response: "Account", Answers: codeAnswers},
 	{Method: "POST", Path: "/api/accounts/me/phone/request", Group: GroupAccounts, Access: User, Handler: "AccountPhoneRequest",
 		Tag: "Accounts phone number", Summary: "Request a specific code by SMS.", Body: "account.phone.request",
 		Description: "`403` `Account blocked` when the anti-abuse limit is reached; `429` when the number already received " +
 			"`SMS_MAX_PER_PHONE_PER_HOUR` SMS this hour (nothing is sent).",
-		Status: 200, Response: "empty"},
+		Status: 200, Response: "empty",
+		Answers: []Answer{{Status: 429, Desc: "The number already received `SMS_MAX_PER_PHONE_PER_HOUR` SMS this hour."},
+			{Status: 503, Desc: "The SMS could not be sent: nothing is stored or counted."}}},
 	{Method: "POST", Path: "/api/accounts/me/phone", Group: GroupAccounts, Access: User, Handler: "AccountPhoneConfirm",
 		Tag: "Accounts phone number", Summary: "Confirm the code received and change the phone number. Activate the account.",
 		Body:        "account.phone.confirm",
 		Description: "Return `404` when no change is pending and `403` when the code is wrong (the 5th wrong code cancels the change). Return the updated account.",
-		Status:      200, Response: "Account"},
+		Status:      200, Response: "Account", Answers: codeAnswers},
 	{Method: "GET", Path: "/api/accounts/me/devices", Group: GroupAccounts, Access: User, Handler: "AccountDevices",
 		Tag: "Accounts devices", Summary: "Return the user registered devices.",
 		Description: "Read from Flexisip's Redis registrar (`FLEXISIP_REDIS_URL`); `{}` when there is none or no registrar is configured.",
@@ -230,11 +257,13 @@ var Routes = LazyTable([]Route{
 		Params: map[string]string{"id": "the account id"}, Status: 200, Response: "Dictionary"},
 	{Method: "GET", Path: "/api/accounts/{id}/dictionary/{key}", Group: GroupResources, Access: Admin, Handler: "DictionaryShow",
 		Tag: "Dictionary", Summary: "Get one entry (undocumented in FlexiAPI).", Description: "An absent key answers 200 with an empty body.",
-		Params: map[string]string{"id": "the account id", "key": "the entry key"}, Status: 200, Response: "DictionaryValue"},
+		Params: map[string]string{"id": "the account id", "key": "the entry key"}, Status: 200, Response: "DictionaryValue",
+		Answers: []Answer{{Status: 200, Response: "empty", Desc: "An absent key: an empty body (FlexiAPI's answer)."}}},
 	{Method: "POST", Path: "/api/accounts/{id}/dictionary/{key}", Group: GroupResources, Access: Admin, Handler: "DictionarySet",
 		Tag: "Dictionary", Summary: "Add or update a new entry to the dictionary.", Body: "dictionary_entry",
 		Description: "`201` when the key is new, `200` when its value is replaced. Keys and values are at most 255 characters.",
-		Params:      map[string]string{"id": "the account id", "key": "the entry key"}, Status: 201, Response: "DictionaryValue"},
+		Params:      map[string]string{"id": "the account id", "key": "the entry key"}, Status: 201, Response: "DictionaryValue",
+		Answers: []Answer{{Status: 200, Response: "DictionaryValue", Desc: "The value of an existing key was replaced."}}},
 	{Method: "DELETE", Path: "/api/accounts/{id}/dictionary/{key}", Group: GroupResources, Access: Admin, Handler: "DictionaryRemove",
 		Tag: "Dictionary", Summary: "Remove an entry from the dictionary.", Description: "Answers `1`, or `0` when there was no such entry.",
 		Params: map[string]string{"id": "the account id", "key": "the entry key"}, Status: 200, Response: "text"},
@@ -315,7 +344,12 @@ var Routes = LazyTable([]Route{
 		Description: "Sent as a SIP MESSAGE through `SIP_PROXY`, from `SIP_SENDER_URI` (Digest-authenticated). `200` `{\"id\": …}` once the proxy accepted it; " +
 			"`422` `{\"message\": reason, \"errors\": [[reason]]}` for a recipient that is not a SIP address (`Bad sip uri.`) or a proxy refusal; " +
 			"`503` when the proxy cannot be reached, `504` when it does not answer within `SIP_MESSAGE_TIMEOUT` seconds.",
-		Status: 200, Response: "MessageSent"},
+		Status: 200, Response: "MessageSent",
+		Answers: []Answer{
+			{Status: 422, Response: "DaemonError", Desc: "A recipient that is not a SIP address (`Bad sip uri.`), or the proxy refused the message."},
+			{Status: 503, Desc: "The SIP proxy cannot be reached."},
+			{Status: 504, Desc: "The SIP proxy did not answer within `SIP_MESSAGE_TIMEOUT` seconds."},
+		}},
 
 	// Flexisip's ExternalAuthentication plugin (machine API, an addition).
 	{Method: "GET", Path: "/api/flexisip/auth", Group: GroupExtAuth, Access: Secret, Handler: "FlexisipAuthCheck", APIs: machineOnly,
@@ -327,7 +361,7 @@ var Routes = LazyTable([]Route{
 			"(MD5 or SHA-256, `qop=auth` or none, the account's stored password and `ACCOUNT_REALM` or its domain as realm); " +
 			"`Status: 401` for an unknown account or a wrong answer alike; `Status: 403` with `Phrase` and `Reason` (RFC 3326) for a blocked, " +
 			"not activated or expired account, or a replayed `(nonce, nc)`.",
-		Status: 200, Response: "ExternalAuth"},
+		Status: 200, Response: "ExternalAuth", Inputs: flexisipAuthInputs},
 
 	// Statistics: what Flexisip pushes (FlexiAPI's five routes, on both
 	// APIs), the same under Flexisip's default prefix and its conference
@@ -341,7 +375,8 @@ var Routes = LazyTable([]Route{
 		Description: "`201` with the new device row, `200` with the updated one. `404` if the message is unknown.",
 		Params: map[string]string{"message_id": "the message id", "to": "the recipient, `username@domain`",
 			"device_id": "the recipient device (Flexisip's `+sip.instance`, raw or percent-encoded)"},
-		Status: 201, Response: "StatisticsMessageDevice"},
+		Status: 201, Response: "StatisticsMessageDevice",
+		Answers: []Answer{{Status: 200, Response: "StatisticsMessageDevice", Desc: "The device row existed: the updated row."}}},
 	{Method: "POST", Path: "/api/statistics/calls", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallCreate", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Announce the beginning of a call.", Body: "statistics.call",
 		Description: "Answers `1`. Re-posting an existing `id` is `200` and changes nothing (first write wins).",
@@ -350,7 +385,8 @@ var Routes = LazyTable([]Route{
 		Tag: "Statistics", Summary: "Complete a call status.", Body: "statistics.call_device",
 		Description: "Changes only the fields sent. `201` with the new device row, `200` with the updated one. `404` if the call is unknown.",
 		Params:      map[string]string{"call_id": "the call id", "device_id": "the callee device (raw or percent-encoded)"},
-		Status:      201, Response: "StatisticsCallDevice"},
+		Status:      201, Response: "StatisticsCallDevice",
+		Answers: []Answer{{Status: 200, Response: "StatisticsCallDevice", Desc: "The device row existed: the updated row."}}},
 	{Method: "PATCH", Path: "/api/statistics/calls/{call_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallEnd", APIs: restAndMachine,
 		Tag: "Statistics", Summary: "Update a call when ending.", Body: "statistics.call_end",
 		Description: "`404` if the call is unknown.",
@@ -363,7 +399,8 @@ var Routes = LazyTable([]Route{
 		Description: msgStatsPrefix, Addition: true,
 		Params: map[string]string{"message_id": "the message id", "to": "the recipient, `username@domain`",
 			"device_id": "the recipient device (Flexisip's `+sip.instance`, raw or percent-encoded)"},
-		Status: 201, Response: "StatisticsMessageDevice"},
+		Status: 201, Response: "StatisticsMessageDevice",
+		Answers: []Answer{{Status: 200, Response: "StatisticsMessageDevice", Desc: "The device row existed: the updated row."}}},
 	{Method: "POST", Path: "/api/stats/calls", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallCreate", APIs: machineOnly,
 		Tag: "Statistics", Summary: "`POST /api/statistics/calls` under Flexisip's default prefix.", Body: "statistics.call",
 		Description: msgStatsPrefix, Addition: true, Status: 200, Response: "text"},
@@ -371,7 +408,8 @@ var Routes = LazyTable([]Route{
 		Tag: "Statistics", Summary: "`PATCH /api/statistics/calls/{call_id}/devices/{device_id}` under Flexisip's default prefix.", Body: "statistics.call_device",
 		Description: msgStatsPrefix, Addition: true,
 		Params: map[string]string{"call_id": "the call id", "device_id": "the callee device (raw or percent-encoded)"},
-		Status: 201, Response: "StatisticsCallDevice"},
+		Status: 201, Response: "StatisticsCallDevice",
+		Answers: []Answer{{Status: 200, Response: "StatisticsCallDevice", Desc: "The device row existed: the updated row."}}},
 	{Method: "PATCH", Path: "/api/stats/calls/{call_id}", Group: GroupStatistics, Access: Admin, Handler: "StatisticsCallEnd", APIs: machineOnly,
 		Tag: "Statistics", Summary: "`PATCH /api/statistics/calls/{call_id}` under Flexisip's default prefix.", Body: "statistics.call_end",
 		Description: msgStatsPrefix, Addition: true,
@@ -412,18 +450,20 @@ var Routes = LazyTable([]Route{
 		Tag: "Statistics", Summary: "Count the calls and messages of a domain per day or per hour, with their outcomes.", Addition: true,
 		Description: "Query: `from`, `to` (required, `YYYY-MM-DD` or ISO 8601; `to` excluded), `by` (`day`, default, up to 366 days; `hour`, up to 31 days), " +
 			"`domain` (the senders' domain; default `APP_SIP_DOMAIN`, another one only with `APP_ADMINS_MANAGE_MULTI_DOMAINS`). " +
-			"Every bucket of the period is present. A call is `answered` when a device accepted it, `failed` when none did and one ended in error, `missed` otherwise; " +
+			"Every bucket of the period is present. A call is `answered` when a device accepted it, `failed` when none did and one ended in error, " +
+			"`in_progress` while no device has reported the end of its invitation (and the call has no `ended_at`), `missed` otherwise; " +
 			"a message is `delivered` when a device reported a 2xx status, `failed` when devices reported only other statuses, `pending` before any report.",
-		Status: 200, Response: "StatisticsCounts"},
+		Status: 200, Response: "StatisticsCounts",
+		Inputs: append(periodInputs, Param{Name: "by", In: InQuery, Enum: []string{"day", "hour"}, Desc: "The bucket: `day` (default, up to 366 days) or `hour` (up to 31 days)."})},
 	{Method: "GET", Path: "/api/statistics/export/calls", Group: GroupStatistics, Access: Admin, Handler: "StatisticsExportCalls",
 		Tag: "Statistics", Summary: "Export the call log of a period as CSV, page by page.", Addition: true,
 		Description: "Query: `from`, `to`, `domain` as for the counts, `per_page` (1 to 1000, default 1000), `cursor` (from the previous page). " +
 			"The next page is in the `Link: <…>; rel=\"next\"` header (and `X-Next-Cursor`); the last page has none.",
-		Status: 200, Response: "csv"},
+		Status: 200, Response: "csv", Inputs: exportInputs, Sets: exportHeaders},
 	{Method: "GET", Path: "/api/statistics/export/messages", Group: GroupStatistics, Access: Admin, Handler: "StatisticsExportMessages",
 		Tag: "Statistics", Summary: "Export the message log of a period as CSV, page by page.", Addition: true,
 		Description: "Query and paging as the call export.",
-		Status:      200, Response: "csv"},
+		Status:      200, Response: "csv", Inputs: exportInputs, Sets: exportHeaders},
 
 	// Non-API endpoints (web routes): the vCard export (D12, D23) and
 	// Linphone remote provisioning (resources.md §5.2, D21, D22).
@@ -436,30 +476,93 @@ var Routes = LazyTable([]Route{
 		Params: map[string]string{"sip": "`username@domain`"}, Status: 200, Response: "vcard"},
 	{Method: "GET", Path: "/provisioning", Group: GroupResources, Access: Public, Handler: "ProvisioningBase",
 		Tag: "Provisioning", Summary: "The Linphone provisioning XML without an account (the configured linphonerc and the vCard list URL).",
-		Description: msgProvisioningHeader, Status: 200, Response: "xml"},
+		Description: msgProvisioningHeader, Status: 200, Response: "xml",
+		Inputs: []Param{provisioningHeader}, Answers: []Answer{provisioningHeaderMissing}},
 	{Method: "GET", Path: "/provisioning/me", Group: GroupResources, Access: User, Handler: "ProvisioningMe",
 		Tag: "Provisioning", Summary: "The Linphone provisioning XML of the authenticated account, with its credentials.",
-		Description: msgProvisioningHeader + " `?reset_password` replaces the password first.", Status: 200, Response: "xml"},
+		Description: msgProvisioningHeader + " `?reset_password` replaces the password first.", Status: 200, Response: "xml",
+		Inputs: []Param{provisioningHeader, resetPassword}, Answers: []Answer{provisioningHeaderMissing}},
 	{Method: "GET", Path: "/provisioning/auth_token/{auth_token}", Group: GroupResources, Access: Public, Handler: "ProvisioningByAuthToken",
 		Tag: "Provisioning", Summary: "The Linphone provisioning XML of the account an `auth_token` is attached to; the token is used up.",
 		Description: msgProvisioningHeader + " `404` if the token is unknown, older than 5 minutes or not attached.",
-		Params:      map[string]string{"auth_token": "an attached `auth_token`"}, Status: 200, Response: "xml"},
+		Params:      map[string]string{"auth_token": "an attached `auth_token`"}, Status: 200, Response: "xml",
+		Inputs: []Param{provisioningHeader}, Answers: []Answer{provisioningHeaderMissing}},
 	{Method: "GET", Path: "/provisioning/qrcode/{provisioning_token}", Group: GroupResources, Access: Public, Handler: "ProvisioningQRCode",
 		Tag: "Provisioning", Summary: "A QR code (PNG) of the provisioning URL of a token, also given in the `X-Qrcode-URL` header.",
 		Description: "`?reset_password` adds `?reset_password=1` to the URL. Nothing is consumed. `404` if the token is unknown or used.",
-		Params:      map[string]string{"provisioning_token": "the account's `provisioning_token`"}, Status: 200, Response: "png"},
+		Params:      map[string]string{"provisioning_token": "the account's `provisioning_token`"}, Status: 200, Response: "png",
+		Inputs: []Param{resetPassword},
+		Sets:   []Header{{Name: "X-Qrcode-URL", Desc: "The provisioning URL the QR code holds."}}},
 	{Method: "GET", Path: "/provisioning/{provisioning_token}", Group: GroupResources, Access: Public, Handler: "ProvisioningByToken",
 		Tag: "Provisioning", Summary: "The Linphone provisioning XML of the account of a `provisioning_token`: the account is activated and the token used up.",
 		Description: msgProvisioningHeader + " `404` if the token is unknown, used, replaced, or its account's activation expired. " +
 			"Of two simultaneous downloads of one token, one gets the XML. `?reset_password` replaces the password.",
-		Params: map[string]string{"provisioning_token": "the account's `provisioning_token`"}, Status: 200, Response: "xml"},
+		Params: map[string]string{"provisioning_token": "the account's `provisioning_token`"}, Status: 200, Response: "xml",
+		Inputs: []Param{provisioningHeader, resetPassword}, Answers: []Answer{provisioningHeaderMissing}},
 })
+
+// Inputs, headers and answers several rows share.
+var (
+	// pushAnswers are the creation-token push's own answers.
+	pushAnswers = []Answer{
+		{Status: 429, Desc: "`Last token requested too recently`: a token pushed to this device was used less than `APP_API_ACCOUNT_CREATION_TOKEN_RETRY_MINUTES` ago."},
+		{Status: 503, Desc: "`Token not sent`: the push could not be sent (nothing is stored)."},
+	}
+	// codeAnswers are the answers of a change-code confirmation.
+	codeAnswers = []Answer{
+		{Status: 403, Desc: "The code is wrong (`{\"message\": \"\"}`)."},
+		{Status: 404, Desc: "No change is pending."},
+	}
+	csrfCookieHeader   = Header{Name: "Set-Cookie", Desc: "`creation_token_csrf=…; Path=/; Max-Age=1800; HttpOnly; SameSite=Strict` (plus `Secure` over HTTPS): the form's CSRF cookie."}
+	apiKeyCookieHeader = Header{Name: "Set-Cookie", Desc: "`x-api-key=<key>; Path=/; HttpOnly` (plus `Secure` over HTTPS): the API key as a cookie."}
+	provisioningHeader = Param{Name: "x-linphone-provisioning", In: InHeader, RequiredWhen: GateProvisioningHeader,
+		Desc: "Any value: tells a Linphone client's request apart."}
+	provisioningHeaderMissing = Answer{Status: 400, Desc: "`x-linphone-provisioning header is missing`: nothing happened."}
+	resetPassword             = Param{Name: "reset_password", In: InQuery, Desc: "Present (any value): a new password replaces the account's."}
+	periodInputs              = []Param{
+		{Name: "from", In: InQuery, Required: true, Desc: "The start of the period: `YYYY-MM-DD` or ISO 8601 (UTC when no offset)."},
+		{Name: "to", In: InQuery, Required: true, Desc: "The end of the period, excluded."},
+		{Name: "domain", In: InQuery, Desc: "The senders' domain: `APP_SIP_DOMAIN` by default; another one only with `APP_ADMINS_MANAGE_MULTI_DOMAINS`."},
+	}
+	exportInputs = append(append([]Param(nil), periodInputs...),
+		Param{Name: "per_page", In: InQuery, Type: "integer", Min: 1, Max: 1000, Desc: "Rows per page (default 1000)."},
+		Param{Name: "cursor", In: InQuery, Desc: "The next page's cursor, from the previous page."})
+	exportHeaders = []Header{
+		{Name: "Content-Disposition", Desc: "`attachment; filename=\"…csv\"`."},
+		{Name: "Cache-Control", Desc: "`no-store`."},
+		{Name: "Link", Desc: "`<…>; rel=\"next\"`: the next page; absent on the last page."},
+		{Name: "X-Next-Cursor", Desc: "The next page's `cursor`; absent on the last page."},
+	}
+)
 
 // Which APIs serve a route (nil: the REST API only).
 var (
 	restAndMachine = []API{REST, Machine}
 	machineOnly    = []API{Machine}
 )
+
+// flexisipAuthInputs are the query parameters of the SIP check: what
+// Flexisip's ExternalAuthentication plugin substitutes into its URI
+// template (the secret is the flexisipSecret security scheme).
+var flexisipAuthInputs = func() []Param {
+	var out []Param
+	for _, p := range []struct{ name, desc string }{
+		{"username", "The `Authorization` header's `username`: the account's username."},
+		{"realm", "Its `realm`: `ACCOUNT_REALM`, or the account's domain when unset."},
+		{"nonce", "Its `nonce` (Flexisip's own)."},
+		{"uri", "Its `uri`."},
+		{"response", "Its `response`."},
+		{"cnonce", "Its `cnonce`; `null` without qop."},
+		{"nc", "Its `nc`; `null` without qop."},
+		{"qop", "Its `qop`: `auth`, or `null`."},
+		{"algorithm", "Its `algorithm`: `MD5` (also when `null`) or `SHA-256`."},
+		{"method", "The SIP request's method."},
+		{"domain", "The domain of the `From` URI: the account's domain."},
+	} {
+		out = append(out, Param{Name: p.name, In: InQuery, Desc: p.desc + " URL-escaped; `null` when absent."})
+	}
+	return out
+}()
 
 // msgStatsPrefix describes the rows under Flexisip's default prefix.
 const msgStatsPrefix = "Machine API only: what Flexisip sends when `flexiapi-prefix` is left at its default, `/api/stats/`. " +

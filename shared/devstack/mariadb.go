@@ -226,7 +226,20 @@ func (m *MariaDB) start(ctx context.Context) error {
 	if err := waitTCP(ctx, fmt.Sprintf("127.0.0.1:%d", m.Port), 60*time.Second); err != nil {
 		return fmt.Errorf("mariadbd did not start: %w", err)
 	}
-	return nil
+	// An open port is not a server that answers yet: on a loaded machine
+	// the first handshakes can be dropped (ERROR 2013). Ready is a query
+	// that runs.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, err := m.run(ctx, "", "SELECT 1")
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("mariadbd does not answer: %w", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // Close stops the server and removes a scratch data directory.

@@ -384,3 +384,25 @@ func TestAdminCreateValidation(t *testing.T) {
 	}
 	e.expectUnchanged(before)
 }
+
+// TestAccountIndexPageBounds: a page number whose offset would overflow
+// is a 422 on page (it once answered page 1's accounts with from -39),
+// and the last accepted page is an empty page past the end.
+func TestAccountIndexPageBounds(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, page := range []string{"9223372036854775807", "10000001", "99999999999999999999"} {
+		r := e.asAdmin("GET", "/api/accounts?page="+page, "")
+		expect(t, r, 422)
+		if got := r.errorsOf(t, "page"); len(got) != 1 || got[0] != "The page must not be greater than 10000000." {
+			t.Fatalf("page %s: %s", page, r.Body)
+		}
+	}
+	r := e.asAdmin("GET", "/api/accounts?page=10000000", "")
+	expect(t, r, 200)
+	if m := r.JSON(t); m["current_page"] != float64(10000000) || m["from"] != nil || m["to"] != nil || len(m["data"].([]any)) != 0 {
+		t.Fatalf("last page: %s", r.Body)
+	}
+	if m := e.asAdmin("GET", "/api/accounts?page=abc", "").JSON(t); m["current_page"] != float64(1) || len(m["data"].([]any)) != 1 {
+		t.Fatalf("page=abc is the first page, as Laravel reads it: %v", m)
+	}
+}

@@ -29,4 +29,16 @@ func TestDocumentation(t *testing.T) {
 	if !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") || !strings.Contains(page.Body, "/api/accounts/me") {
 		t.Fatalf("GET /api: %q %.200s", page.Header.Get("Content-Type"), page.Body)
 	}
+	// What this deployment does not serve is not documented: without SIP
+	// there is no POST /api/messages (nor the dangerous endpoints), and
+	// there is no account panel to send users to.
+	for _, absent := range []string{"/api/messages", "/api/accounts/public", "account panel"} {
+		if strings.Contains(page.Body, absent) || strings.Contains(r.Body, `"`+absent+`"`) {
+			t.Errorf("the documentation mentions %q", absent)
+		}
+	}
+	sip := newEnv(t, sipVars("sip:127.0.0.1:5999;transport=udp", nil))
+	if p := sip.do("GET", "/api", nil, "").Body; !strings.Contains(p, "/api/messages") {
+		t.Error("with SIP configured, the page does not list POST /api/messages")
+	}
 }

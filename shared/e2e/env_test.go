@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
@@ -30,8 +31,10 @@ type env struct {
 	t   *testing.T
 	url string
 	// machine is the machine API's local gateway (HTTP API semantics) on
-	// the same functions; machineAccess its access log lines.
+	// the same functions, machineRec the recorder in front of it (the
+	// contract check), machineAccess its access log lines.
 	machine       *localgw.Gateway
+	machineRec    *recorder
 	machineURL    string
 	machineAccess *devstack.LogBuffer
 	st            *store.Store
@@ -40,6 +43,10 @@ type env struct {
 	vars          map[string]string
 	logs          *devstack.LogBuffer
 	admin         creds
+	// gw and table are the deployment's gateway and routes, for the
+	// contract check (contract_test.go).
+	gw    http.Handler
+	table *api.Table
 }
 
 type creds struct {
@@ -90,17 +97,28 @@ func newEnvTimeout(t *testing.T, vars map[string]string, timeout time.Duration) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(gw)
+	rec := &recorder{next: gw}
+	srv := httptest.NewServer(rec)
 	e.machineAccess = &devstack.LogBuffer{}
 	machine, err := devstack.NewMachineGateway(gw, devstack.MachineOptions{Logger: logging.NewTo(e.logs, "localgw-machine"), AccessLog: e.machineAccess})
 	if err != nil {
 		t.Fatal(err)
 	}
-	machineSrv := httptest.NewServer(machine)
+	e.machineRec = &recorder{next: machine}
+	machineSrv := httptest.NewServer(e.machineRec)
 	t.Cleanup(func() {
 		srv.Close()
 		machineSrv.Close()
 		gw.Close()
+	})
+	e.gw, e.table = gw, api.Routes.Deployed(api.GatesOf(cfg))
+	// Registered last, so it runs first, while the gateway still serves
+	// the document.
+	// The machine API's pairs are checked against the same document (its
+	// operations name the machine API among their servers).
+	t.Cleanup(func() {
+		checkContract(t, gw, e.table, rec)
+		checkContract(t, gw, api.Routes.On(api.Machine), e.machineRec)
 	})
 	e.url = srv.URL
 	e.machine, e.machineURL = machine, machineSrv.URL

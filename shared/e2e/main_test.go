@@ -52,5 +52,9 @@ func run(m *testing.M) int {
 	}
 	der, _ := x509.MarshalPKIXPublicKey(&jwtKey.PublicKey)
 	jwtPEM = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-	return m.Run()
+	code := m.Run()
+	if c := contractSummary(); code == 0 {
+		code = c
+	}
+	return code
 }

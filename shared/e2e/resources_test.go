@@ -108,7 +108,7 @@ func TestApiAccountContactTest_testCreate(t *testing.T) {
 	// A list of three members, attached to the admin.
 	l := e.asAdmin("POST", "/api/contacts_lists", `{"title":"Contacts list","description":"Description"}`)
 	expect(t, l, 201)
-	if got := strings.Join(keysOf(t, l.Body), " "); got != "title description updated_at created_at id" {
+	if got := strings.Join(keysOf(t, l.Body), " "); got != "title description updated_at created_at id contacts_count" || l.JSON(t)["contacts_count"] != float64(0) {
 		t.Fatalf("created list keys: %s", got)
 	}
 	listID := int64(l.JSON(t)["id"].(float64))
@@ -145,6 +145,11 @@ func TestApiAccountContactTest_testCreate(t *testing.T) {
 	expect(t, show, 200)
 	if got := strings.Join(keysOf(t, show.Body), " "); got != "id title description created_at updated_at contacts_count" || show.JSON(t)["contacts_count"] != float64(3) {
 		t.Fatalf("list show: %s", show.Body)
+	}
+	// PATCH is PUT: the new title and description, the count kept.
+	p := e.asAdmin("PATCH", fmt.Sprintf("/api/contacts_lists/%d", listID), `{"title":"Renamed","description":"Other"}`)
+	if expect(t, p, 200); p.JSON(t)["title"] != "Renamed" || p.JSON(t)["description"] != "Other" || p.JSON(t)["contacts_count"] != float64(3) {
+		t.Fatalf("list patch: %s", p.Body)
 	}
 }
 
@@ -209,6 +214,11 @@ func TestApiAccountTypeTest_testUpdate(t *testing.T) {
 	// The old key is free again, the new one taken.
 	expect(t, e.asAdmin("POST", "/api/account_types", `{"key":"phone"}`), 201)
 	expect(t, e.asAdmin("POST", "/api/account_types", `{"key":"door"}`), 422)
+	// PATCH is PUT.
+	p := e.asAdmin("PATCH", fmt.Sprintf("/api/account_types/%d", id), `{"key":"gate"}`)
+	if expect(t, p, 200); p.Body != fmt.Sprintf(`{"id":%d,"key":"gate"}`, id) {
+		t.Fatalf("patched: %s", p.Body)
+	}
 }
 
 // TestApiAccountTypeTest_testAccountAddType

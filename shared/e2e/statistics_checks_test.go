@@ -266,7 +266,7 @@ func TestStatisticsReadBack(t *testing.T) {
 	r := e.asAdmin("GET", countsDay, "")
 	expect(t, r, 200)
 	want := `{"domain":"` + domain + `","from":"2024-03-25T00:00:00.000000Z","to":"2024-03-26T00:00:00.000000Z","by":"day","data":[` +
-		`{"moment":"2024-03-25","calls":{"total":3,"answered":1,"missed":1,"failed":1},"messages":{"total":2,"delivered":1,"failed":0,"pending":1}}]}`
+		`{"moment":"2024-03-25","calls":{"total":3,"answered":1,"missed":1,"failed":1,"in_progress":0},"messages":{"total":2,"delivered":1,"failed":0,"pending":1}}]}`
 	if r.Body != want {
 		t.Fatalf("counts\n got %s\nwant %s", r.Body, want)
 	}

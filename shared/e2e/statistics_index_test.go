@@ -72,7 +72,7 @@ func TestStatisticsIndexWritesFollowOutcomes(t *testing.T) {
 	r := e.asAdmin("GET", countsDay, "")
 	expect(t, r, 200)
 	want := `{"domain":"` + domain + `","from":"2024-03-25T00:00:00.000000Z","to":"2024-03-26T00:00:00.000000Z","by":"day","data":[` +
-		`{"moment":"2024-03-25","calls":{"total":1,"answered":1,"missed":0,"failed":0},"messages":{"total":1,"delivered":1,"failed":0,"pending":0}}]}`
+		`{"moment":"2024-03-25","calls":{"total":1,"answered":1,"missed":0,"failed":0,"in_progress":0},"messages":{"total":1,"delivered":1,"failed":0,"pending":0}}]}`
 	if r.Body != want {
 		t.Fatalf("counts\n got %s\nwant %s", r.Body, want)
 	}

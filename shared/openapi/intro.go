@@ -45,7 +45,7 @@ var intro = []block{
 	{blockPara, "When a request carries several credentials, the first that applies is used: a JWT (`Authorization: Bearer`, only when the API is configured for JWT), else an API key (the `x-api-key` header, else the `x-api-key` cookie), else DIGEST. A rejected JWT or an unknown API key ends the request: there is no fallback to the next method."},
 
 	{blockHeading, "Using the API Key"},
-	{blockPara, "You can retrieve an API Key from your account panel or using [the dedicated API endpoint](route:GET /api/accounts/me/api_key)."},
+	{blockPara, "An authenticated account gets a fresh API Key from [the dedicated API endpoint](route:GET /api/accounts/me/api_key); an app without credentials yet exchanges an [`auth_token`](route:POST /api/accounts/auth_token), once attached, for a key at [this endpoint](route:GET /api/accounts/me/api_key/{auth_token}). (There is no web panel.)"},
 	{blockPara, "You can then use your freshly generated key by adding a new `x-api-key` header to your API requests:"},
 	{blockCode, "> GET /api/{endpoint}\n> x-api-key: {your-api-key}\n> …"},
 	{blockPara, "Or using a cookie:"},

@@ -41,6 +41,7 @@ const DefaultVersion = "1.0.0+flexiapi.d231625"
 const (
 	mediaJSON = "application/json"
 	mediaHTML = "text/html"
+	mediaForm = "application/x-www-form-urlencoded"
 )
 
 // shape is a documented response body.
@@ -50,6 +51,13 @@ type shape struct {
 	component string // schema component of a JSON body
 	schema    obj    // inline schema of any other body
 	paginated bool   // reads ?page=N
+	headers   []api.Header
+}
+
+// pageHeaders are the headers of the web pages (the validation form).
+var pageHeaders = []api.Header{
+	{Name: "Cache-Control", Desc: "`no-store`: the page holds a one-time form."},
+	{Name: "X-Frame-Options", Desc: "`DENY`: the page is never framed."},
 }
 
 var shapes = map[string]shape{
@@ -65,8 +73,12 @@ var shapes = map[string]shape{
 	"AccountWithPasswordHashes":  {desc: "The account, with its password hashes.", media: mediaJSON, component: "AccountWithPasswordHashes"},
 	"APIKey":                     {desc: "The API key.", media: mediaJSON, component: "APIKey"},
 	"text":                       {desc: "A bare string (Laravel answers strings as `text/html`).", media: mediaHTML, schema: obj{{"type", "string"}}},
-	"empty":                      {desc: "An empty body."},
+	"empty":                      {desc: "An empty body, as `text/html; charset=UTF-8` (Laravel's answer for nothing).", media: mediaHTML, schema: obj{{"type", "string"}, {"maxLength", 0}}},
 	"html":                       {desc: "An HTML page.", media: mediaHTML, schema: obj{{"type", "string"}}},
+	"page":                       {desc: "An HTML page of the web routes.", media: mediaHTML, schema: obj{{"type", "string"}}, headers: pageHeaders},
+	"Error":                      {desc: "An error.", media: mediaJSON, component: "Error"},
+	"ValidationError":            {desc: "A validation error.", media: mediaJSON, component: "ValidationError"},
+	"DaemonError":                {desc: "FlexiAPI's linphone-daemon error: `errors` is an array of arrays.", media: mediaJSON, component: "DaemonError"},
 	"xml":                        {desc: "The Linphone provisioning document (lpconfig XML).", media: "application/xml", schema: obj{{"type", "string"}}},
 	"vcard":                      {desc: "vCard 4.0 cards (RFC 6350).", media: "text/vcard", schema: obj{{"type", "string"}}},
 	"png":                        {desc: "A PNG image.", media: "image/png", schema: obj{{"type", "string"}, {"contentMediaType", "image/png"}}},
@@ -213,9 +225,6 @@ func routeErrors(r api.Route) []errorAnswer {
 		add(401, "Machine API: `Unauthenticated request` without an API key, `Invalid API Key` for an unknown or expired one (no challenge).")
 		add(403, "Machine API: `Account blocked`, or `Unauthorized area` for a non-admin's key.")
 	}
-	if r.On(api.Machine) {
-		add(503, "`Service Unavailable`: a dependency (the table) did not answer in time; nothing is stored.")
-	}
 	if r.Access.Protected() && r.On(api.REST) {
 		add(401, "Not authenticated: a DIGEST challenge (one `WWW-Authenticate` header; `Unauthenticated request`, `Nonce invalid`, "+
 			"`Nonce replayed`, `Nonce expired` with `stale=true`, `Wrong algorithm`, `Unauthorized`), or `Invalid API Key` (no challenge).").challenge = true
@@ -239,6 +248,24 @@ func routeErrors(r api.Route) []errorAnswer {
 	if r.Access.Protected() && r.On(api.REST) {
 		add(422, "Missing or malformed `From` header, invalid DIGEST parameters, or a malformed JWT.").validation = true
 	}
+	// What the deployment answers for any route: the per-address rate
+	// limit, a dependency that fails (every group but the documentation's
+	// reads the table, or the authorizer does), the gateway's timeout.
+	if r.On(api.REST) {
+		add(429, "More than 600 requests a minute from one address: `Too Many Attempts.` (the WAF rule; the local gateway's limit).")
+	}
+	if r.On(api.Machine) {
+		add(429, "Machine API: over the stage's throttling (contexts `machineThrottleRate`, `machineThrottleBurst`): `Too Many Requests`.")
+	}
+	if r.Group != api.GroupMeta || r.Access.Protected() {
+		add(503, "A dependency (the table, SNS, SES, the registrar) failed or did not answer in time: `Service Unavailable`; nothing was half-done.")
+	}
+	if r.On(api.REST) {
+		add(504, "The function did not answer within API Gateway's integration timeout: `Endpoint request timed out`.")
+	}
+	if r.On(api.Machine) {
+		add(504, "Machine API: the function did not answer within the HTTP API's integration timeout.")
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Status < out[j].Status })
 	return out
 }
@@ -251,6 +278,8 @@ type endpoint struct {
 	Body        *bodyInfo
 	Shape       shape
 	Errors      []errorAnswer
+	// All is every answer of the route, by status (answersOf).
+	All []*statusAnswer
 }
 
 type tagGroup struct {
@@ -287,6 +316,10 @@ func build(t *api.Table, schemas api.Schemas, info Info) (*model, error) {
 	tags := map[string]*tagGroup{}
 	handlers := map[string]bool{}
 	for _, r := range t.Routes() {
+		if r.Gate != "" && info.GateOn != nil && !info.GateOn(r.Gate) {
+			// Not deployed here: the route is no operation of this API.
+			continue
+		}
 		e := &endpoint{Route: r, Errors: routeErrors(r), OperationID: r.Handler}
 		if handlers[r.Handler] {
 			// One handler behind several routes (Flexisip's prefix, the
@@ -300,6 +333,12 @@ func build(t *api.Table, schemas api.Schemas, info Info) (*model, error) {
 			problems = append(problems, fmt.Sprintf("route %s: unknown response shape %q (known: %s)", r.ID(), r.Response, strings.Join(ResponseShapes(), ", ")))
 		}
 		e.Shape = sh
+		if all, err := answersOf(e); err != nil {
+			problems = append(problems, err.Error())
+		} else {
+			e.All = all
+		}
+		problems = append(problems, checkInputs(r)...)
 		if r.Status < 100 || r.Status > 599 {
 			problems = append(problems, fmt.Sprintf("route %s: no success status", r.ID()))
 		}
@@ -477,25 +516,37 @@ func (m *model) operation(e *endpoint) obj {
 		params = append(params, p)
 	}
 	if e.Shape.paginated {
-		params = append(params, obj{{"name", "page"}, {"in", "query"}, {"required", false},
-			{"description", "The page, from 1; anything else is the first page."},
-			{"schema", obj{{"type", "integer"}, {"minimum", 1}, {"default", 1}}}})
+		params = append(params, m.parameter(pageParam))
+	}
+	var form []api.Param
+	for _, p := range e.Inputs {
+		if p.In == api.InForm {
+			form = append(form, p)
+			continue
+		}
+		params = append(params, m.parameter(p))
 	}
 	if len(params) > 0 {
 		op.set("parameters", params)
 	}
 	if e.Body != nil {
 		rb := obj{}
+		desc := "JSON, or form-encoded (every value then is text); a body without `Content-Type` is read as JSON. " +
+			"The query string's values are read as body fields too (the body wins). " +
+			"Text values are trimmed of surrounding white space before validation (passwords excepted), and an empty text counts as null."
 		if e.Body.Steps > 1 {
-			rb.set("description", fmt.Sprintf("Validated in %d steps: only the errors of the first failing step are reported.", e.Body.Steps))
+			desc += fmt.Sprintf(" Validated in %d steps: only the errors of the first failing step are reported.", e.Body.Steps)
 		}
+		rb.set("description", desc)
 		required := false
 		for _, f := range e.Body.Fields {
 			required = required || f.Required
 		}
 		rb.set("required", required)
-		rb.set("content", obj{{mediaJSON, obj{{"schema", ref(e.Body.Name)}}}})
+		rb.set("content", obj{{mediaJSON, obj{{"schema", ref(e.Body.Name)}}}, {mediaForm, obj{{"schema", ref(e.Body.Name)}}}})
 		op.set("requestBody", rb)
+	} else if len(form) > 0 {
+		op.set("requestBody", m.formBody(form))
 	}
 	op.set("responses", m.responses(e))
 	op.set("security", securityRequirement(e.Route))
@@ -547,29 +598,12 @@ func (e *endpoint) tagName() string {
 
 func (m *model) responses(e *endpoint) obj {
 	rs := obj{}
-	ok := obj{{"description", e.Shape.desc}}
-	if e.Shape.media != "" {
-		s := e.Shape.schema
-		if e.Shape.component != "" {
-			s = ref(e.Shape.component)
-		}
-		ok.set("content", obj{{e.Shape.media, obj{{"schema", s}}}})
-	}
-	rs.set(fmt.Sprint(e.Status), ok)
-	for _, ea := range e.Errors {
-		r := obj{{"description", strings.Join(ea.Reasons, " ")}}
-		if ea.challenge {
-			r.set("headers", obj{{"WWW-Authenticate", obj{
-				{"description", "One DIGEST challenge (absent for `Invalid API Key`)."},
-				{"schema", obj{{"type", "string"}}},
-			}}})
-		}
-		schema := "Error"
-		if ea.validation {
-			schema = "ValidationError"
-		}
-		r.set("content", obj{{mediaJSON, obj{{"schema", ref(schema)}}}})
-		rs.set(fmt.Sprint(ea.Status), r)
+	for _, sa := range e.All {
+		rs.set(fmt.Sprint(sa.Status), sa.response())
 	}
 	return rs
 }
+
+// pageParam is Laravel's ?page=N of the paginated lists.
+var pageParam = api.Param{Name: "page", In: api.InQuery, Type: "string",
+	Desc: "The page, from 1 to " + fmt.Sprint(api.MaxPage) + " (`422` above); anything that is not a positive integer is the first page."}

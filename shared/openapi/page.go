@@ -52,7 +52,7 @@ type pageItem struct {
 type pageEndpoint struct {
 	Anchor, Method, Path string
 	Access, AccessClass  string
-	Deprecated, Disabled bool
+	Deprecated           bool
 	Addition             bool
 	// Hosts says which API serves the route when it is not the REST API
 	// alone: "machine API", "REST and machine APIs".
@@ -205,7 +205,6 @@ func (m *model) pageEndpoint(e *endpoint) pageEndpoint {
 		pe.Gate = gateVar(e.Gate)
 		pe.GateWhen = m.inline(gateCondition(e.Gate))
 		pe.Unsecure = unsecureGates[e.Gate]
-		pe.Disabled = m.info.GateOn != nil && !m.info.GateOn(e.Gate)
 	}
 	if e.Shape.component != "" {
 		pe.ResponseObject = e.Shape.component
@@ -214,8 +213,19 @@ func (m *model) pageEndpoint(e *endpoint) pageEndpoint {
 	for _, p := range e.ParamNames() {
 		pe.Params = append(pe.Params, pageItem{Name: p, Desc: m.inline(e.Params[p])})
 	}
+	inputs := e.Inputs
 	if e.Shape.paginated {
-		pe.Query = append(pe.Query, pageItem{Name: "page", Desc: "the page, from 1 (anything else is the first page)"})
+		inputs = append([]api.Param{pageParam}, inputs...)
+	}
+	for _, p := range inputs {
+		desc := inputDesc(p)
+		if p.In != api.InQuery {
+			desc = "(" + p.In + ") " + desc
+		}
+		if m.inputRequired(p) {
+			desc = "required; " + desc
+		}
+		pe.Query = append(pe.Query, pageItem{Name: p.Name, Desc: m.inline(desc)})
 	}
 	if e.Body != nil {
 		pb := &pageBody{Steps: e.Body.Steps}
@@ -239,8 +249,14 @@ func (m *model) pageEndpoint(e *endpoint) pageEndpoint {
 		}
 		pe.Body = pb
 	}
-	for _, ea := range e.Errors {
-		pe.Errors = append(pe.Errors, pageError{Status: ea.Status, Desc: m.inline(strings.Join(ea.Reasons, " "))})
+	for _, sa := range e.All {
+		reasons := sa.Reasons
+		if sa.Status == e.Status {
+			reasons = reasons[1:] // the success line above
+		}
+		if len(reasons) > 0 {
+			pe.Errors = append(pe.Errors, pageError{Status: sa.Status, Desc: m.inline(strings.Join(reasons, " "))})
+		}
 	}
 	return pe
 }

@@ -12,7 +12,7 @@ func resourcesSchemas(m map[string]obj) {
 		prop{"types", with(typed("array", ""), kv{"items", ref("AccountType")})},
 		prop{"actions", with(typed("array", "Always empty when `dtmf_protocol` is null."), kv{"items", ref("AccountAction")})})
 	m["ContactsList"] = object("A contacts list. `contacts_count` counts the members the caller's domain scope sees "+
-		"(creation answers without it).",
+		"(`0` on creation).",
 		prop{"id", typed("integer", "")}, prop{"title", typed("string", "")}, prop{"description", orNull("string", "")},
 		prop{"created_at", timestamp()}, prop{"updated_at", timestamp()}, prop{"contacts_count", typed("integer", "")})
 	m["DictionaryValue"] = object("", prop{"value", typed("string", "")})

@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -171,6 +172,9 @@ func componentSchemas() map[string]obj {
 		prop{"message", typed("string", "")},
 		prop{"errors", with(typed("object", "Messages by field, fields in rule declaration order."),
 			kv{"additionalProperties", obj{{"type", "array"}, {"items", obj{{"type", "string"}}}}})})
+	m["DaemonError"] = object("FlexiAPI's linphone-daemon error (`POST /messages`): `errors` is an array holding one array of the message.",
+		prop{"message", typed("string", "")},
+		prop{"errors", with(typed("array", ""), kv{"items", obj{{"type", "array"}, {"items", obj{{"type", "string"}}}}})})
 	return m
 }
 
@@ -197,13 +201,18 @@ func paginator(item string) obj {
 // bodyField is a request field as both outputs describe it.
 type bodyField struct {
 	Name     string
-	Type     string
+	Type     string // the JSON types the rules let through ("string or number"); "any"
 	Desc     string
 	Required bool
 	Nullable bool
 	Step     int // 1-based validation step
 	Rules    []string
-	schema   obj
+	// Alias is another key the field may be given as (validate.Aliased);
+	// Without lists the fields whose absence makes this one required.
+	Alias         string
+	AliasRequired bool
+	Without       []string
+	schema        obj
 }
 
 // bodyInfo is a request body schema, flattened.
@@ -215,13 +224,27 @@ type bodyInfo struct {
 }
 
 // bodySchema translates a validation schema into JSON Schema: what JSON
-// Schema can say (types, lengths, enums, formats, patterns, required) plus
-// the Laravel spelling of every rule in x-rules, since some (uniqueness,
-// blacklists, "not a phone number") have no JSON Schema keyword.
+// Schema can say (the types the rules let through, lengths, enums,
+// formats, patterns, required, either-or requirements) plus the Laravel
+// spelling of every rule in x-rules, since some (uniqueness, blacklists,
+// "not a phone number") have no JSON Schema keyword.
 func bodySchema(name string, s validate.Schema) (bodyInfo, error) {
 	bi := bodyInfo{Name: name, Steps: len(s.Steps)}
 	props := obj{}
 	var required []string
+	var either []any // anyOf of required alternatives
+	seenPair := map[string]bool{}
+	eitherOf := func(a, b string) {
+		key := a + "|" + b
+		if a > b {
+			key = b + "|" + a
+		}
+		if seenPair[key] {
+			return
+		}
+		seenPair[key] = true
+		either = append(either, obj{{"anyOf", []any{obj{{"required", strs([]string{a})}}, obj{{"required", strs([]string{b})}}}}})
+	}
 	steps := make([]any, 0, len(s.Steps))
 	for i, st := range s.Steps {
 		names := make([]string, 0, len(st))
@@ -237,6 +260,18 @@ func bodySchema(name string, s validate.Schema) (bodyInfo, error) {
 			if bf.Required {
 				required = append(required, f.Name)
 			}
+			if bf.Alias != "" {
+				if _, dup := props.get(bf.Alias); dup {
+					return bi, fmt.Errorf("body %s: alias %s declared twice", name, bf.Alias)
+				}
+				props.set(bf.Alias, with(bf.schema, kv{"description", "Accepted instead of `" + f.Name + "`."}))
+				if bf.AliasRequired {
+					eitherOf(f.Name, bf.Alias)
+				}
+			}
+			for _, other := range bf.Without {
+				eitherOf(f.Name, other)
+			}
 			names = append(names, f.Name)
 			bi.Fields = append(bi.Fields, bf)
 		}
@@ -250,13 +285,42 @@ func bodySchema(name string, s validate.Schema) (bodyInfo, error) {
 	if len(required) > 0 {
 		o.set("required", strs(required))
 	}
+	if len(either) > 0 {
+		o.set("allOf", either)
+	}
 	o.set("x-validation-steps", steps)
 	bi.schema = o
 	return bi, nil
 }
 
+// jsonTypes are the JSON types in the order the documentation lists them.
+var jsonTypes = []string{validate.TypeString, validate.TypeNumber, validate.TypeInteger, validate.TypeBoolean,
+	validate.TypeObject, validate.TypeArray, validate.TypeNull}
+
+// intersectTypes keeps the JSON types both sets let through; an integer
+// is a number.
+func intersectTypes(a, b []string) []string {
+	has := func(set []string, t string) bool {
+		for _, x := range set {
+			if x == t {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	for _, t := range jsonTypes {
+		inA := has(a, t) || t == validate.TypeInteger && has(a, validate.TypeNumber)
+		inB := has(b, t) || t == validate.TypeInteger && has(b, validate.TypeNumber)
+		if inA && inB && !(t == validate.TypeInteger && has(out, validate.TypeNumber)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func fieldSchema(f validate.Field, step int, multiStep bool) (bodyField, error) {
-	bf := bodyField{Name: f.Name, Type: f.Type, Desc: f.Desc, Step: step}
+	bf := bodyField{Name: f.Name, Desc: f.Desc, Step: step}
 	var (
 		nullable, boolean   bool
 		enum                []any
@@ -264,8 +328,36 @@ func fieldSchema(f validate.Field, step int, multiStep bool) (bodyField, error) 
 		format              string
 		patterns, notes     []string
 		additionalPropsType string
+		types               []string
+		typed               bool
+		extra               []map[string]any
 	)
+	// An alias's rules describe the field; its "required" becomes "this
+	// field or its alias".
+	var rules []validate.Rule
+	fromAlias := map[int]bool{} // positions in rules
 	for _, r := range f.Rules {
+		rules = append(rules, r)
+		if a, ok := r.(validate.Aliased); ok {
+			name, inner := a.Alias()
+			bf.Alias = name
+			for _, ir := range inner {
+				fromAlias[len(rules)] = true
+				rules = append(rules, ir)
+			}
+		}
+	}
+	for i, r := range rules {
+		if t, ok := r.(validate.Typed); ok && len(t.Types()) > 0 {
+			if !typed {
+				types, typed = intersectTypes(t.Types(), t.Types()), true
+			} else {
+				types = intersectTypes(types, t.Types())
+			}
+		}
+		if d, ok := r.(validate.Described); ok {
+			extra = append(extra, d.Schema())
+		}
 		doc := r.Doc()
 		bf.Rules = append(bf.Rules, doc)
 		rule, arg, _ := strings.Cut(doc, ":")
@@ -278,9 +370,15 @@ func fieldSchema(f validate.Field, step int, multiStep bool) (bodyField, error) 
 		}
 		switch rule {
 		case "required":
-			bf.Required = true
+			if fromAlias[i] {
+				bf.AliasRequired = true
+				notes = append(notes, fmt.Sprintf("Required, or `%s` instead.", bf.Alias))
+			} else {
+				bf.Required = true
+			}
 		case "required_without":
 			notes = append(notes, fmt.Sprintf("Required when `%s` is absent.", arg))
+			bf.Without = append(bf.Without, arg)
 		case "nullable":
 			nullable = true
 		case "min", "max", "size":
@@ -327,21 +425,34 @@ func fieldSchema(f validate.Field, step int, multiStep bool) (bodyField, error) 
 			additionalPropsType = "string"
 		}
 	}
-	bf.Nullable = nullable
-	o := obj{}
-	switch {
-	case boolean:
+	if boolean {
 		// Laravel's boolean rule: true, false, 1, 0, "1", "0".
-		types := []any{"boolean", "integer", "string"}
 		enum = []any{true, false, 1, 0, "1", "0"}
-		if nullable {
-			types = append(types, "null")
+	}
+	if typed && nullable {
+		types = append(intersectTypes(types, types), validate.TypeNull)
+	}
+	o := obj{}
+	var shown []string
+	for _, t := range types {
+		if t == validate.TypeNull {
+			bf.Nullable = true
+		} else {
+			shown = append(shown, t)
 		}
-		o.set("type", types)
-	case f.Type != "" && nullable:
-		o.set("type", []any{f.Type, "null"})
-	case f.Type != "":
-		o.set("type", f.Type)
+	}
+	switch {
+	case !typed:
+		bf.Type = "any"
+	case len(shown) == 0:
+		return bf, fmt.Errorf("its rules let no JSON type through")
+	default:
+		bf.Type = strings.Join(shown, " or ")
+		if len(types) == 1 {
+			o.set("type", types[0])
+		} else {
+			o.set("type", strs(types))
+		}
 	}
 	if nullable && len(enum) > 0 {
 		enum = append(enum, nil)
@@ -378,6 +489,16 @@ func fieldSchema(f validate.Field, step int, multiStep bool) (bodyField, error) 
 	}
 	if additionalPropsType != "" {
 		o.set("additionalProperties", obj{{"type", additionalPropsType}})
+	}
+	for _, e := range extra {
+		keys := make([]string, 0, len(e))
+		for k := range e {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			o.set(k, e[k])
+		}
 	}
 	o.set("x-rules", strs(bf.Rules))
 	if multiStep {

@@ -29,7 +29,8 @@ func statisticsSchemas(m map[string]obj) {
 		prop{"by", with(typed("string", ""), kv{"enum", []any{"day", "hour"}})},
 		prop{"data", with(typed("array", "Every bucket of the period, in order."), kv{"items", object("",
 			prop{"moment", typed("string", "`YYYY-MM-DD` or `YYYY-MM-DD HH` (UTC).")},
-			prop{"calls", object("", prop{"total", count()}, prop{"answered", count()}, prop{"missed", count()}, prop{"failed", count()})},
+			prop{"calls", object("", prop{"total", count()}, prop{"answered", count()}, prop{"missed", count()}, prop{"failed", count()},
+				prop{"in_progress", typed("integer", "Calls no device has reported the end of its invitation for yet (ringing).")})},
 			prop{"messages", object("", prop{"total", count()}, prop{"delivered", count()}, prop{"failed", count()}, prop{"pending", count()})},
 		)})})
 }

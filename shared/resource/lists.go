@@ -16,12 +16,8 @@ type ListInput struct {
 // CreateList adds a list; a title already used (case-insensitive, as
 // MySQL's unique index) is ErrTitleTaken.
 func (s *Service) CreateList(ctx context.Context, in ListInput) (*ContactsList, error) {
-	id, err := s.store.NextResourceID(ctx, "contacts_list_id")
-	if err != nil {
-		return nil, err
-	}
 	now := s.Now()
-	l := &ContactsList{ID: id, Title: in.Title, Description: in.Description, CreatedAt: now, UpdatedAt: now}
+	l := &ContactsList{Title: in.Title, Description: in.Description, CreatedAt: now, UpdatedAt: now} // the store gives the id
 	if err := s.store.CreateList(ctx, l); err != nil {
 		return nil, err
 	}

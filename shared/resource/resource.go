@@ -66,6 +66,7 @@ var (
 
 // Store is what this domain needs from storage.
 type Store interface {
+	holderStore
 	AccountByID(ctx context.Context, id int64) (*account.Account, error)
 	// AccountsByIDs reads accounts (eventually consistent), skipping ids
 	// that do not exist, in no particular order.
@@ -78,8 +79,10 @@ type Store interface {
 	// conditioned on prev.ResourcesVersion (ErrChanged otherwise).
 	SetAccountResources(ctx context.Context, prev, next *account.Account) error
 
-	CreateType(ctx context.Context, t *AccountType) error // ErrKeyTaken
-	Types(ctx context.Context) ([]AccountType, error)     // ascending id
+	// CreateType writes a new type under the next type id (t.ID is set);
+	// a taken key is ErrKeyTaken and spends no id.
+	CreateType(ctx context.Context, t *AccountType) error
+	Types(ctx context.Context) ([]AccountType, error) // ascending id
 	TypeByID(ctx context.Context, id int64) (*AccountType, error)
 	// UpdateType renames a type (ErrKeyTaken, ErrChanged) and the copies
 	// on the accounts that have it.
@@ -92,8 +95,10 @@ type Store interface {
 	// DetachType removes a type from prev (ErrNotLinked, ErrChanged).
 	DetachType(ctx context.Context, prev *account.Account, typeID int64) error
 
-	CreateList(ctx context.Context, l *ContactsList) error // ErrTitleTaken
-	Lists(ctx context.Context) ([]ContactsList, error)     // ascending id
+	// CreateList writes a new list under the next list id (l.ID is set);
+	// a taken title is ErrTitleTaken and spends no id.
+	CreateList(ctx context.Context, l *ContactsList) error
+	Lists(ctx context.Context) ([]ContactsList, error) // ascending id
 	ListByID(ctx context.Context, id int64) (*ContactsList, error)
 	UpdateList(ctx context.Context, prev, next *ContactsList) error // ErrTitleTaken, ErrChanged
 	// DeleteList removes a list, its members and its attachments.

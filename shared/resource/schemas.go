@@ -31,11 +31,11 @@ const (
 func Schemas() map[string]validate.Schema {
 	typeKey := validate.Field{Name: "key", Type: "string", Desc: "lowercase letters, digits, `-` and `_`, unique",
 		Rules: []validate.Rule{validate.Required(), AlphaDash(), validate.NoUppercase(), validate.Max(maxTypeKey),
-			validate.Documented("unique:account_types,key")}}
+			validate.StoreRule("unique:account_types,key", FactKeyTaken, "The key has already been taken.")}}
 	return map[string]validate.Schema{
 		SchemaList: {Steps: []validate.Step{{
 			{Name: "title", Type: "string", Desc: "unique", Rules: []validate.Rule{validate.Required(), validate.Scalar(), validate.Max(maxTitle),
-				validate.Documented("unique:contacts_lists,title")}},
+				validate.StoreRule("unique:contacts_lists,title", FactTitleTaken, "The title has already been taken.")}},
 			{Name: "description", Type: "string", Rules: []validate.Rule{validate.Required(), validate.Scalar(), validate.Max(maxDescription)}},
 		}}},
 		SchemaTypeCreate: {Steps: []validate.Step{{typeKey}}},
@@ -56,7 +56,10 @@ func Schemas() map[string]validate.Schema {
 type rule struct {
 	doc   string
 	check func(c validate.Context, v any) string
+	types []string // the JSON types it lets through; none: any
 }
+
+func (r rule) Types() []string { return r.types }
 
 func (r rule) Doc() string { return r.doc }
 func (r rule) Check(c validate.Context, v any, _ bool) string {
@@ -89,7 +92,7 @@ func AlphaDash() validate.Rule {
 			return fmt.Sprintf("The %s may only contain letters, numbers, dashes and underscores.", c.Attr())
 		}
 		return ""
-	}}
+	}, []string{validate.TypeString, validate.TypeNumber}}
 }
 
 // AlphaNum is Laravel's alpha_num.
@@ -99,7 +102,7 @@ func AlphaNum() validate.Rule {
 			return fmt.Sprintf("The %s may only contain letters and numbers.", c.Attr())
 		}
 		return ""
-	}}
+	}, []string{validate.TypeString, validate.TypeNumber}}
 }
 
 // ScalarOrBool accepts what FlexiAPI stores as a dictionary value: text,
@@ -114,7 +117,7 @@ func ScalarOrBool() validate.Rule {
 			return fmt.Sprintf("The %s must be a string.", c.Attr())
 		}
 		return ""
-	}}
+	}, []string{validate.TypeString, validate.TypeNumber, validate.TypeBoolean}}
 }
 
 // DictionaryText is the stored text of a validated dictionary value.
@@ -136,5 +139,5 @@ func maxText(n int) validate.Rule {
 			return fmt.Sprintf("The %s must not be greater than %d characters.", c.Attr(), n)
 		}
 		return ""
-	}}
+	}, nil}
 }

@@ -10,12 +10,8 @@ import (
 
 // CreateType adds an account type; a key already used is ErrKeyTaken.
 func (s *Service) CreateType(ctx context.Context, key string) (*AccountType, error) {
-	id, err := s.store.NextResourceID(ctx, "type_id")
-	if err != nil {
-		return nil, err
-	}
 	now := s.Now()
-	t := &AccountType{ID: id, Key: key, CreatedAt: now, UpdatedAt: now}
+	t := &AccountType{Key: key, CreatedAt: now, UpdatedAt: now} // the store gives the id
 	if err := s.store.CreateType(ctx, t); err != nil {
 		return nil, err
 	}

@@ -85,14 +85,19 @@ func (h handlers) scope(r *api.Request) string { return h.accts.Scope(r.Principa
 
 // ids reads numeric path parameters. FlexiAPI answers a PHP type error
 // (500) to a non-numeric one; we answer 422 on that parameter (D2).
+// Every bad parameter is reported at once.
 func ids(r *api.Request, names ...string) ([]int64, error) {
 	out := make([]int64, len(names))
+	errs := &validate.Errors{}
 	for i, n := range names {
 		v, ok := r.IntParam(n)
 		if !ok {
-			return nil, api.InvalidField(n, "The "+validate.Context{Field: n}.Attr()+" must be an integer.")
+			errs.Add(n, "The "+validate.Context{Field: n}.Attr()+" must be an integer.")
 		}
 		out[i] = v
+	}
+	if !errs.Empty() {
+		return nil, api.Invalid(errs)
 	}
 	return out, nil
 }

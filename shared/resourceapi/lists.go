@@ -35,7 +35,9 @@ func listJSON(l *resource.ContactsList, scope string) []byte {
 	return append(b, '}')
 }
 
-// createdListJSON is the 201 answer: a new row's key order, no count.
+// createdListJSON is the 201 answer: a new row's key order, then
+// contacts_count (0: FlexiAPI leaves it out, which breaks the list object
+// every other answer has; docs/compatibility.md).
 func createdListJSON(l *resource.ContactsList) []byte {
 	b := append([]byte(nil), `{"title":`...)
 	b = jsonw.AppendString(b, l.Title)
@@ -47,7 +49,7 @@ func createdListJSON(l *resource.ContactsList) []byte {
 	b = jsonw.AppendString(b, account.Timestamp(l.CreatedAt))
 	b = append(b, `,"id":`...)
 	b = strconv.AppendInt(b, l.ID, 10)
-	return append(b, '}')
+	return append(b, `,"contacts_count":0}`...)
 }
 
 func listInput(r *api.Request) (resource.ListInput, error) {

@@ -48,12 +48,14 @@ func Must[T any](v T, err error) T {
 }
 
 // Group is what a group's function serves: the route table (api.Routes, or
-// its deployed part), the group's handlers and its request schemas.
+// its deployed part), the group's handlers and its request schemas, and
+// the facts lookups of the schemas whose store rules need them.
 type Group struct {
 	Name     string
 	Table    *api.Table
 	Handlers map[string]api.Handler
 	Schemas  api.Schemas
+	Facts    map[string]api.FactsFunc
 	// Keys authenticates the group's protected routes on the machine API
 	// (the authorizer's API-key code, shared/authn); SecretOK checks its
 	// Secret routes. Each is needed only by a group that serves such a
@@ -67,7 +69,7 @@ type Group struct {
 // wiring test of each function calls it without AWS.
 func Router(g Group, cfg *config.Config, log *slog.Logger) (*api.Router, error) {
 	rt, err := api.NewRouter(g.Table, g.Name, g.Handlers,
-		api.RouterOptions{Schemas: g.Schemas, GateOn: apigw.GateOn(cfg), Keys: g.Keys, SecretOK: g.SecretOK, Logger: log})
+		api.RouterOptions{Schemas: g.Schemas, Facts: g.Facts, GateOn: apigw.GateOn(cfg), Keys: g.Keys, SecretOK: g.SecretOK, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("group %s: %w", g.Name, err)
 	}

@@ -140,7 +140,8 @@ func ISODate() validate.Rule { return isoDateRule{} }
 
 type isoDateRule struct{}
 
-func (isoDateRule) Doc() string { return "iso_date" }
+func (isoDateRule) Doc() string     { return "iso_date" }
+func (isoDateRule) Types() []string { return []string{validate.TypeString} }
 
 func (isoDateRule) Check(_ validate.Context, v any, _ bool) string {
 	if s, ok := v.(string); ok {

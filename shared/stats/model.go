@@ -112,30 +112,54 @@ func SplitAddress(s string) (username, domain string, ok bool) {
 
 // Call outcomes, from what the callee devices reported.
 const (
-	OutcomeAnswered = "answered" // a device accepted
-	OutcomeFailed   = "failed"   // no device accepted, one ended in error
-	OutcomeMissed   = "missed"   // nobody accepted: declined, canceled, unanswered
+	OutcomeAnswered   = "answered"    // a device accepted
+	OutcomeFailed     = "failed"      // no device accepted, one ended in error
+	OutcomeMissed     = "missed"      // nobody accepted: declined, canceled, unanswered
+	OutcomeInProgress = "in_progress" // no device reported the end of its invitation yet (ringing)
 )
+
+// StateTerminated is the mark a call's states get from the first device
+// that reports the end of its invitation, whatever its state: a call
+// without it (and without ended_at) is still in progress.
+const StateTerminated = "terminated"
 
 // DecidesOutcome reports whether an invite_terminated state changes a
 // call's outcome (the others leave it missed).
 func DecidesOutcome(state string) bool { return state == "accepted" || state == "error" }
 
-// Outcome classifies a call.
+// StateMarks are what an invite_terminated state adds to its call's
+// states: the termination mark, and the state itself when it decides the
+// outcome. The set changes (and its index entry is rewritten) at most
+// three times per call.
+func StateMarks(state string) []string {
+	if DecidesOutcome(state) {
+		return []string{StateTerminated, state}
+	}
+	return []string{StateTerminated}
+}
+
+// Outcome classifies a call. Flexisip sends ended_at only when an
+// established call ends (BYE), so an unanswered call is over once a
+// device reported the end of its invitation.
 func (c *Call) Outcome() string {
-	failed := false
+	failed, terminated := false, false
 	for _, s := range c.States {
 		switch s {
 		case "accepted":
 			return OutcomeAnswered
 		case "error":
 			failed = true
+		case StateTerminated:
+			terminated = true
 		}
 	}
-	if failed {
+	switch {
+	case failed:
 		return OutcomeFailed
+	case terminated || c.EndedAt != nil:
+		return OutcomeMissed
 	}
-	return OutcomeMissed
+	return OutcomeInProgress
 }
 
 // Message outcomes, from the recipient devices' last_status.

@@ -153,6 +153,7 @@ type Bucket struct {
 	CallsAnswered     int
 	CallsMissed       int
 	CallsFailed       int
+	CallsInProgress   int
 	Messages          int
 	MessagesDelivered int
 	MessagesFailed    int
@@ -196,6 +197,8 @@ func (s *Service) Counts(ctx context.Context, p Period) ([]Bucket, error) {
 					b.CallsAnswered++
 				case OutcomeFailed:
 					b.CallsFailed++
+				case OutcomeInProgress:
+					b.CallsInProgress++
 				default:
 					b.CallsMissed++
 				}

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 )
@@ -36,15 +37,39 @@ func TestParseISODate(t *testing.T) {
 	}
 }
 
+// TestOutcomes: the outcome of a call from the states its devices
+// reported (as the store keeps them: StateMarks), and its ended_at. A
+// call no device reported an end for is in progress, not missed.
 func TestOutcomes(t *testing.T) {
-	for states, want := range map[string]string{"": OutcomeMissed, "declined": OutcomeMissed, "error": OutcomeFailed,
-		"error,accepted": OutcomeAnswered, "canceled,accepted_elsewhere": OutcomeMissed} {
-		c := Call{}
-		if states != "" {
-			c.States = append(c.States, splitComma(states)...)
+	ended := time.Date(2024, 3, 25, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		states string
+		ended  bool
+		want   string
+	}{
+		{"", false, OutcomeInProgress},
+		{"", true, OutcomeMissed},
+		{"declined", false, OutcomeMissed},
+		{"error", false, OutcomeFailed},
+		{"error,accepted", false, OutcomeAnswered},
+		{"accepted", false, OutcomeAnswered}, // answered, still going on
+		{"canceled,accepted_elsewhere", false, OutcomeMissed},
+	} {
+		call := Call{}
+		if c.ended {
+			call.EndedAt = &ended
 		}
-		if got := c.Outcome(); got != want {
-			t.Errorf("%q: %s, want %s", states, got, want)
+		if c.states != "" {
+			for _, s := range splitComma(c.states) {
+				for _, m := range StateMarks(s) {
+					if !slices.Contains(call.States, m) {
+						call.States = append(call.States, m)
+					}
+				}
+			}
+		}
+		if got := call.Outcome(); got != c.want {
+			t.Errorf("%q (ended %v): %s, want %s", c.states, c.ended, got, c.want)
 		}
 	}
 	for _, c := range []struct {

@@ -92,12 +92,13 @@ func eventID(r *api.Request, name string) (string, error) {
 	return id, nil
 }
 
-func deviceID(r *api.Request) (string, error) {
+// deviceID reads the device of the path; a failure is added to errs.
+func deviceID(r *api.Request, errs *validate.Errors) string {
 	d := r.Param("device_id")
 	if len([]rune(d)) > stats.MaxDeviceLength {
-		return "", api.InvalidField("device_id", fmt.Sprintf("The device id must not be greater than %d characters.", stats.MaxDeviceLength))
+		errs.Add("device_id", fmt.Sprintf("The device id must not be greater than %d characters.", stats.MaxDeviceLength))
 	}
-	return d, nil
+	return d
 }
 
 func (h handlers) messageDevice(ctx context.Context, r *api.Request) (*api.Response, error) {
@@ -105,17 +106,19 @@ func (h handlers) messageDevice(ctx context.Context, r *api.Request) (*api.Respo
 	if err != nil {
 		return nil, err
 	}
+	// Both path values are checked before answering: every failure at once.
+	errs := &validate.Errors{}
 	to := r.Param("to")
-	if len([]rune(to)) > stats.MaxAddressLength {
-		return nil, api.InvalidField("to", fmt.Sprintf("The to must not be greater than %d characters.", stats.MaxAddressLength))
-	}
 	user, dom, ok := stats.SplitAddress(to)
-	if !ok {
-		return nil, api.InvalidField("to", "The to format is invalid.")
+	switch {
+	case len([]rune(to)) > stats.MaxAddressLength:
+		errs.Add("to", fmt.Sprintf("The to must not be greater than %d characters.", stats.MaxAddressLength))
+	case !ok:
+		errs.Add("to", "The to format is invalid.")
 	}
-	device, err := deviceID(r)
-	if err != nil {
-		return nil, err
+	device := deviceID(r, errs)
+	if !errs.Empty() {
+		return nil, api.Invalid(errs)
 	}
 	in, err := r.Input()
 	if err != nil {
@@ -148,19 +151,16 @@ func (h handlers) callDevice(ctx context.Context, r *api.Request) (*api.Response
 	if err != nil {
 		return nil, err
 	}
-	device, err := deviceID(r)
-	if err != nil {
-		return nil, err
+	errs := &validate.Errors{}
+	device := deviceID(r, errs)
+	if !errs.Empty() {
+		return nil, api.Invalid(errs)
 	}
 	in, err := r.Input()
 	if err != nil {
 		return nil, err
 	}
-	term, errs := termination(in)
-	if errs != nil {
-		return nil, api.Invalid(errs)
-	}
-	u := stats.CallDeviceUpdate{CallID: id, DeviceID: device, Terminated: term}
+	u := stats.CallDeviceUpdate{CallID: id, DeviceID: device, Terminated: stats.Terminated(in)}
 	if at, ok := dateOf(in, "rang_at"); ok {
 		u.RangAt = &at
 	}
@@ -173,51 +173,6 @@ func (h handlers) callDevice(ctx context.Context, r *api.Request) (*api.Response
 		status = http.StatusCreated
 	}
 	return api.RawJSON(status, callDeviceJSON(row, created)), nil
-}
-
-// termination validates the nested invite_terminated object: at and state
-// go together (FlexiAPI's required_with, both ways), at is an ISO date and
-// state a string (FlexiAPI validates neither and then stores nothing;
-// D11 stores them).
-func termination(in validate.Input) (*stats.Termination, *validate.Errors) {
-	raw, present := in.Get("invite_terminated")
-	if !present || raw == nil {
-		return nil, nil
-	}
-	obj, ok := raw.(map[string]any)
-	if !ok {
-		return nil, validate.Single("invite_terminated", "The invite terminated must be an object.")
-	}
-	at, hasAt := obj["at"]
-	state, hasState := obj["state"]
-	hasAt, hasState = hasAt && at != nil, hasState && state != nil
-	if !hasAt && !hasState {
-		return nil, nil
-	}
-	errs := &validate.Errors{}
-	var t stats.Termination
-	if !hasAt {
-		errs.Add("invite_terminated.at", "The invite terminated.at field is required when invite terminated.state is present.")
-	} else if s, ok := at.(string); !ok {
-		errs.Add("invite_terminated.at", stats.ISODateMessage)
-	} else if v, ok := stats.ParseISODate(s); !ok {
-		errs.Add("invite_terminated.at", stats.ISODateMessage)
-	} else {
-		t.At = v
-	}
-	if !hasState {
-		errs.Add("invite_terminated.state", "The invite terminated.state field is required when invite terminated.at is present.")
-	} else if s, ok := state.(string); !ok {
-		errs.Add("invite_terminated.state", "The invite terminated.state must be a string.")
-	} else if len([]rune(s)) > stats.MaxStateLength {
-		errs.Add("invite_terminated.state", fmt.Sprintf("The invite terminated.state must not be greater than %d characters.", stats.MaxStateLength))
-	} else {
-		t.State = s
-	}
-	if !errs.Empty() {
-		return nil, errs
-	}
-	return &t, nil
 }
 
 func (h handlers) callEnd(ctx context.Context, r *api.Request) (*api.Response, error) {

@@ -73,10 +73,11 @@ func (h handlers) period(r *api.Request) (stats.Period, *validate.Errors) {
 }
 
 type callCounts struct {
-	Total    int `json:"total"`
-	Answered int `json:"answered"`
-	Missed   int `json:"missed"`
-	Failed   int `json:"failed"`
+	Total      int `json:"total"`
+	Answered   int `json:"answered"`
+	Missed     int `json:"missed"`
+	Failed     int `json:"failed"`
+	InProgress int `json:"in_progress"`
 }
 
 type messageCounts struct {
@@ -115,7 +116,7 @@ func (h handlers) counts(ctx context.Context, r *api.Request) (*api.Response, er
 	}
 	for i, b := range buckets {
 		out.Data[i] = bucketJSON{Moment: b.Moment,
-			Calls:    callCounts{b.Calls, b.CallsAnswered, b.CallsMissed, b.CallsFailed},
+			Calls:    callCounts{b.Calls, b.CallsAnswered, b.CallsMissed, b.CallsFailed, b.CallsInProgress},
 			Messages: messageCounts{b.Messages, b.MessagesDelivered, b.MessagesFailed, b.MessagesPending}}
 	}
 	return api.JSON(http.StatusOK, out), nil

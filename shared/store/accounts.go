@@ -150,57 +150,64 @@ func (s *Store) NextAccountID(ctx context.Context) (int64, error) {
 	return s.nextCounter(ctx, "account_id")
 }
 
-// CreateAccount writes an account with its markers in one transaction.
+// CreateAccount writes an account with its markers in one transaction,
+// with the id the account counter gives it in the same transaction (a.ID
+// is set; a refused creation spends no id), or under a.ID when the caller
+// gave one (an import, a test).
 func (s *Store) CreateAccount(ctx context.Context, a *account.Account, emailUnique bool) error {
-	return s.createAccount(ctx, a, emailUnique, nil, nil)
+	return s.createAccount(ctx, a, emailUnique, nil)
 }
 
 // createAccount is CreateAccount with extra items in the same transaction
-// (after the account's own, so its uniqueness errors come first); a failed
-// condition on extra[i] returns extraErrs[i].
-func (s *Store) createAccount(ctx context.Context, a *account.Account, emailUnique bool, extra []types.TransactWriteItem, extraErrs []error) error {
+// (after the account's own, so its uniqueness errors come first), built
+// for the new id; a failed condition on an extra item returns its error.
+func (s *Store) createAccount(ctx context.Context, a *account.Account, emailUnique bool,
+	extra func(id int64) ([]types.TransactWriteItem, []error)) error {
 	now := num(time.Now().Unix())
-	items := []types.TransactWriteItem{
-		put(s.table, accountItem(a), "attribute_not_exists(PK)", nil),
-		put(s.table, cardItem(a), "attribute_not_exists(PK)", nil),
-		{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.table, Key: tombstoneKey(a.Username, a.Domain),
-			// DynamoDB deletes expired items lazily: an expired tombstone
-			// no longer counts.
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR expires_at < :now"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": now},
-		}},
-	}
-	// Which failed item means which taken field.
-	taken := []error{nil, account.ErrUsernameTaken, account.ErrUsernameTaken}
-	if emailUnique && a.Email != nil {
-		items = append(items, put(s.table, markerItem(emailKey(*a.Email), "email", a.ID), "attribute_not_exists(PK)", nil))
-		taken = append(taken, account.ErrEmailTaken)
-	}
-	if a.Phone != nil {
-		items = append(items, put(s.table, markerItem(phoneKey(*a.Phone), "phone", a.ID), "attribute_not_exists(PK)", nil))
-		taken = append(taken, account.ErrPhoneTaken)
-	}
-	if a.ProvisioningToken != nil {
-		items = append(items, put(s.table, markerItem(provTokenKey(*a.ProvisioningToken), "provisioning_token", a.ID), "", nil))
-		taken = append(taken, nil)
-	}
-	items = append(items, s.countUpdate(a.Domain, 1))
-	taken = append(taken, nil)
-	items = append(items, extra...)
-	taken = append(taken, extraErrs...)
-
-	err := s.transact(ctx, items)
-	var c *cancelled
-	if errors.As(err, &c) {
-		if c.index < len(taken) && taken[c.index] != nil {
-			return taken[c.index]
+	id, err := s.transactNewID(ctx, "account_id", a.ID, func(id int64) ([]types.TransactWriteItem, []error) {
+		a.ID = id
+		items := []types.TransactWriteItem{
+			put(s.table, accountItem(a), "attribute_not_exists(PK)", nil),
+			put(s.table, cardItem(a), "attribute_not_exists(PK)", nil),
+			{ConditionCheck: &types.ConditionCheck{
+				TableName: &s.table, Key: tombstoneKey(a.Username, a.Domain),
+				// DynamoDB deletes expired items lazily: an expired tombstone
+				// no longer counts.
+				ConditionExpression:       aws.String("attribute_not_exists(PK) OR expires_at < :now"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":now": now},
+			}},
 		}
-		return fmt.Errorf("create account %d: unexpected condition failure on item %d", a.ID, c.index)
-	}
+		// Which failed item means which taken field.
+		taken := []error{errNewID, account.ErrUsernameTaken, account.ErrUsernameTaken}
+		if emailUnique && a.Email != nil {
+			items = append(items, put(s.table, markerItem(emailKey(*a.Email), "email", a.ID), "attribute_not_exists(PK)", nil))
+			taken = append(taken, account.ErrEmailTaken)
+		}
+		if a.Phone != nil {
+			items = append(items, put(s.table, markerItem(phoneKey(*a.Phone), "phone", a.ID), "attribute_not_exists(PK)", nil))
+			taken = append(taken, account.ErrPhoneTaken)
+		}
+		if a.ProvisioningToken != nil {
+			items = append(items, put(s.table, markerItem(provTokenKey(*a.ProvisioningToken), "provisioning_token", a.ID), "", nil))
+			taken = append(taken, nil)
+		}
+		items = append(items, s.countUpdate(a.Domain, 1))
+		taken = append(taken, nil)
+		if extra != nil {
+			more, errs := extra(id)
+			items, taken = append(items, more...), append(taken, errs...)
+		}
+		return items, taken
+	})
 	if err != nil {
-		return fmt.Errorf("create account %d: %w", a.ID, err)
+		a.ID = 0
+		if errors.Is(err, account.ErrUsernameTaken) || errors.Is(err, account.ErrEmailTaken) ||
+			errors.Is(err, account.ErrPhoneTaken) || errors.Is(err, account.ErrTokenInvalid) {
+			return err
+		}
+		return fmt.Errorf("create account: %w", err)
 	}
+	a.ID = id
 	return nil
 }
 

@@ -50,12 +50,12 @@ func TestOwnedRefIsDeletedWithTheAccount(t *testing.T) {
 	s := internalTable(t)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	id, _ := s.NextAccountID(ctx)
-	a := &account.Account{ID: id, Username: "owner", Domain: "sip.example.org", CreatedAt: now, UpdatedAt: now,
+	a := &account.Account{Username: "owner", Domain: "sip.example.org", CreatedAt: now, UpdatedAt: now,
 		Passwords: map[string]string{"MD5": "x"}}
 	if err := s.CreateAccount(ctx, a, false); err != nil {
 		t.Fatal(err)
 	}
+	id := a.ID // the store gave it
 	owned := key("THING#owned", "THING")
 	other := key("THING#other", "THING")
 	if err := s.transact(ctx, []types.TransactWriteItem{

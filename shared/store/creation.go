@@ -222,19 +222,21 @@ func (s *Store) absent(k map[string]types.AttributeValue) types.TransactWriteIte
 // CreateAccountWithToken creates the account and consumes the token in one
 // transaction.
 func (s *Store) CreateAccountWithToken(ctx context.Context, a *account.Account, emailUnique bool, use account.TokenUse) error {
-	var extra []types.TransactWriteItem
-	var errs []error
-	if use.CheckPhone != "" {
-		extra, errs = append(extra, s.absent(phoneKey(use.CheckPhone))), append(errs, account.ErrPhoneTaken)
-	}
-	if use.CheckEmail != "" && emailUnique {
-		extra, errs = append(extra, s.absent(emailKey(use.CheckEmail))), append(errs, account.ErrEmailTaken)
-	}
-	extra, errs = append(extra, s.consumeToken(use, a.ID)), append(errs, account.ErrTokenInvalid)
-	// The account owns the token it used: deleting the account deletes it,
-	// as FlexiAPI's foreign key cascade does.
-	extra, errs = append(extra, s.ownedRefPut(a.ID, creationTokenKey(use.Token))), append(errs, nil)
-	return s.createAccount(ctx, a, emailUnique, extra, errs)
+	return s.createAccount(ctx, a, emailUnique, func(id int64) ([]types.TransactWriteItem, []error) {
+		var extra []types.TransactWriteItem
+		var errs []error
+		if use.CheckPhone != "" {
+			extra, errs = append(extra, s.absent(phoneKey(use.CheckPhone))), append(errs, account.ErrPhoneTaken)
+		}
+		if use.CheckEmail != "" && emailUnique {
+			extra, errs = append(extra, s.absent(emailKey(use.CheckEmail))), append(errs, account.ErrEmailTaken)
+		}
+		extra, errs = append(extra, s.consumeToken(use, id)), append(errs, account.ErrTokenInvalid)
+		// The account owns the token it used: deleting the account deletes
+		// it, as FlexiAPI's foreign key cascade does.
+		extra, errs = append(extra, s.ownedRefPut(id, creationTokenKey(use.Token))), append(errs, nil)
+		return extra, errs
+	})
 }
 
 // SetConfirmationKeyWithToken sets the account's confirmation key and

@@ -26,7 +26,7 @@ func importedMessageItem(sm importer.StatsMessage) map[string]types.AttributeVal
 	expiresAttr(item, m.ExpiresAt)
 	classes := map[string]bool{}
 	for _, d := range sm.Devices {
-		h, _ := deviceHash(d.ToUsername, d.ToDomain, d.DeviceID)
+		h := deviceHash(d.ToUsername, d.ToDomain, d.DeviceID)
 		p := "d" + h + "_"
 		item[p+"i"], item[p+"t"] = str(d.DeviceID), str(d.ToUsername+"@"+d.ToDomain)
 		item[p+"s"], item[p+"a"] = num(d.LastStatus), timeAttr(d.ReceivedAt)
@@ -57,7 +57,7 @@ func importedCallItem(sc importer.StatsCall) map[string]types.AttributeValue {
 	expiresAttr(item, c.ExpiresAt)
 	states := map[string]bool{}
 	for _, d := range sc.Devices {
-		h, _ := deviceHash(d.DeviceID)
+		h := deviceHash(d.DeviceID)
 		p := "d" + h + "_"
 		item[p+"i"], item[p+"c"], item[p+"u"] = str(d.DeviceID), timeAttr(d.CreatedAt), timeAttr(d.UpdatedAt)
 		if d.RangAt != nil {
@@ -68,8 +68,8 @@ func importedCallItem(sc importer.StatsCall) map[string]types.AttributeValue {
 		}
 		if d.InviteTerminatedState != nil {
 			item[p+"s"] = str(*d.InviteTerminatedState)
-			if stats.DecidesOutcome(*d.InviteTerminatedState) {
-				states[*d.InviteTerminatedState] = true
+			for _, m := range stats.StateMarks(*d.InviteTerminatedState) {
+				states[m] = true
 			}
 		}
 	}

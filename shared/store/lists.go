@@ -53,23 +53,30 @@ func (s *Store) titleMarkerPut(title string, id int64) types.TransactWriteItem {
 		"attribute_not_exists(PK)", nil)
 }
 
-// CreateList writes the list and its title marker in one transaction.
+// CreateList writes the list and its title marker in one transaction,
+// with the id the list counter gives it (l.ID is set): a taken title
+// spends no id.
 func (s *Store) CreateList(ctx context.Context, l *resource.ContactsList) error {
-	item := merge(listKey(l.ID), map[string]types.AttributeValue{
-		"type": str("contacts_list"), "id": num(l.ID), "title": str(l.Title), attrListTotal: num(0),
-		"created_at": timeAttr(l.CreatedAt), "updated_at": timeAttr(l.UpdatedAt),
+	id, err := s.transactNewID(ctx, "contacts_list_id", l.ID, func(id int64) ([]types.TransactWriteItem, []error) {
+		l.ID = id
+		item := merge(listKey(id), map[string]types.AttributeValue{
+			"type": str("contacts_list"), "id": num(id), "title": str(l.Title), attrListTotal: num(0),
+			"created_at": timeAttr(l.CreatedAt), "updated_at": timeAttr(l.UpdatedAt),
+		})
+		if l.Description != nil {
+			item["description"] = str(*l.Description)
+		}
+		return []types.TransactWriteItem{put(s.table, item, "attribute_not_exists(PK)", nil), s.titleMarkerPut(l.Title, id)},
+			[]error{errNewID, resource.ErrTitleTaken}
 	})
-	if l.Description != nil {
-		item["description"] = str(*l.Description)
-	}
-	err := s.transact(ctx, []types.TransactWriteItem{put(s.table, item, "attribute_not_exists(PK)", nil), s.titleMarkerPut(l.Title, l.ID)})
-	var c *cancelled
-	if errors.As(err, &c) {
-		return resource.ErrTitleTaken
-	}
 	if err != nil {
+		l.ID = 0
+		if errors.Is(err, resource.ErrTitleTaken) {
+			return err
+		}
 		return fmt.Errorf("create contacts list: %w", err)
 	}
+	l.ID = id
 	return nil
 }
 

@@ -263,3 +263,25 @@ func (s *Store) TakeSMSQuota(ctx context.Context, phone string, hour time.Time, 
 		},
 	}}, account.ErrSMSQuota, "count SMS quota")
 }
+
+// ReleaseSMSQuota gives back one SMS counted in its hour (a send that
+// failed): one conditional ADD of -1, never below 0; a count already at 0
+// or gone (expired) is left alone.
+func (s *Store) ReleaseSMSQuota(ctx context.Context, phone string, hour time.Time) error {
+	err := s.conditional(ctx, types.TransactWriteItem{Update: &types.Update{
+		TableName:                &s.table,
+		Key:                      key(pfxSMSQuota+phone, hour.UTC().Format("2006-01-02T15")),
+		UpdateExpression:         aws.String("ADD #c :minus"),
+		ConditionExpression:      aws.String("#c > :zero"),
+		ExpressionAttributeNames: map[string]string{"#c": "count"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":minus": num(-1), ":zero": num(0),
+		},
+	}}, errNothingToRelease, "give back SMS quota")
+	if errors.Is(err, errNothingToRelease) {
+		return nil
+	}
+	return err
+}
+
+var errNothingToRelease = errors.New("no SMS counted")

@@ -68,12 +68,20 @@ func statsFromPK(username, domain string) string {
 	return pfxStatsFrom + strings.ToLower(username) + "@" + strings.ToLower(domain)
 }
 
-// deviceHash names a device's attributes and gives its row a stable id.
-func deviceHash(parts ...string) (string, int64) {
+// deviceHash names a device's attributes within its event's item (the
+// parts: the device, and the recipient of a message).
+func deviceHash(parts ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	h := hex.EncodeToString(sum[:])
-	id, _ := strconv.ParseInt(h[:13], 16, 64)
-	return h[:8], id
+	return hex.EncodeToString(sum[:4])
+}
+
+// deviceRowID is the stable id of a device row: one per event and device
+// (the same device under two calls has two rows, so two ids), the same on
+// every retry.
+func deviceRowID(eventID string, parts ...string) int64 {
+	sum := sha256.Sum256([]byte(strings.Join(append([]string{eventID}, parts...), "\x00")))
+	id, _ := strconv.ParseInt(hex.EncodeToString(sum[:])[:13], 16, 64)
+	return id
 }
 
 func expiresAttr(item map[string]types.AttributeValue, t time.Time) {
@@ -190,7 +198,7 @@ func differs(pairs ...string) string {
 // one UpdateItem, conditional on the message, returning the old item to
 // tell an insert (201) from an update (200).
 func (s *Store) UpsertMessageDevice(ctx context.Context, d *stats.MessageDevice) (*stats.MessageDevice, bool, error) {
-	h, id := deviceHash(d.ToUsername, d.ToDomain, d.DeviceID)
+	h, id := deviceHash(d.ToUsername, d.ToDomain, d.DeviceID), deviceRowID(d.MessageID, d.ToUsername, d.ToDomain, d.DeviceID)
 	p := "d" + h + "_"
 	old, wrote, err := s.updateExisting(ctx, messageKey(d.MessageID),
 		"SET #id = :id, #to = :to, #st = :st, #ra = :ra, #c = if_not_exists(#c, :now), #u = :now ADD statuses :sts",
@@ -220,7 +228,7 @@ func (s *Store) UpsertMessageDevice(ctx context.Context, d *stats.MessageDevice)
 // the request carries are set (D11), in one UpdateItem conditional on the
 // call.
 func (s *Store) UpsertCallDevice(ctx context.Context, u stats.CallDeviceUpdate) (*stats.CallDevice, bool, error) {
-	h, id := deviceHash(u.DeviceID)
+	h, id := deviceHash(u.DeviceID), deviceRowID(u.CallID, u.DeviceID)
 	p := "d" + h + "_"
 	names := map[string]string{"#id": p + "i", "#c": p + "c", "#u": p + "u"}
 	vals := map[string]types.AttributeValue{":id": str(u.DeviceID), ":now": timeAttr(u.Now)}
@@ -238,13 +246,12 @@ func (s *Store) UpsertCallDevice(ctx context.Context, u stats.CallDeviceUpdate) 
 		vals[":ta"], vals[":ts"] = timeAttr(u.Terminated.At), str(u.Terminated.State)
 		set = append(set, "#ta = :ta", "#ts = :ts")
 		cond = append(cond, "#ta", ":ta", "#ts", ":ts")
-		// Only the states that decide the outcome go to the indexed set:
-		// the others (declined, canceled, accepted_elsewhere…) would
-		// rewrite the GSI5 entry for nothing.
-		if stats.DecidesOutcome(u.Terminated.State) {
-			vals[":states"] = &types.AttributeValueMemberSS{Value: []string{u.Terminated.State}}
-			add = " ADD states :states"
-		}
+		// The indexed set gets the termination mark and the states that
+		// decide the outcome, not the others (declined, canceled,
+		// accepted_elsewhere…): a set that does not change leaves the GSI5
+		// entry alone.
+		vals[":states"] = &types.AttributeValueMemberSS{Value: stats.StateMarks(u.Terminated.State)}
+		add = " ADD states :states"
 	}
 	// The "new device" pair compares created_at with now only to have
 	// attribute_not_exists(#c): an existing device's created_at is kept.

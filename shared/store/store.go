@@ -299,13 +299,20 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 			return err
 		}
 		conflict := false
+		var failed *cancelled
 		for i, r := range tce.CancellationReasons {
 			switch aws.ToString(r.Code) {
 			case "ConditionalCheckFailed":
-				return &cancelled{index: i}
+				if failed == nil {
+					failed = &cancelled{index: i}
+				}
+				failed.all = append(failed.all, i)
 			case "TransactionConflict":
 				conflict = true
 			}
+		}
+		if failed != nil {
+			return failed
 		}
 		if !conflict {
 			return err
@@ -378,8 +385,22 @@ func (s *Store) conditional(ctx context.Context, it types.TransactWriteItem, onF
 	return nil
 }
 
-// cancelled is a transaction cancelled by a failed condition.
-type cancelled struct{ index int }
+// cancelled is a transaction cancelled by a failed condition: index is
+// the first item whose condition failed, all every one.
+type cancelled struct {
+	index int
+	all   []int
+}
+
+// failedAt reports whether the condition of item i failed.
+func (c *cancelled) failedAt(i int) bool {
+	for _, x := range c.all {
+		if x == i {
+			return true
+		}
+	}
+	return c.index == i
+}
 
 func (c *cancelled) Error() string {
 	return fmt.Sprintf("transaction item %d: condition failed", c.index)

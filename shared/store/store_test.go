@@ -478,3 +478,51 @@ func deleteKey(t *testing.T, st *store.Store, hash string) {
 		t.Fatal(err)
 	}
 }
+
+// TestConcurrentCreationsTakeDenseIDs: twenty creations at once, each of
+// its own username, all succeed with ids 1 to 20: the counter moves in
+// each creation's transaction, and a creation that lost the id to another
+// reads the counter again; a refused creation leaves no gap.
+func TestConcurrentCreationsTakeDenseIDs(t *testing.T) {
+	st := testenv.Table(t)
+	// Accounts without an id (newAccount takes one from the counter).
+	fresh := func(username string) *account.Account {
+		now := time.Now().UTC().Truncate(time.Second)
+		return &account.Account{Username: username, Domain: "sip.example.org", IPAddress: "127.0.0.1", UserAgent: "test",
+			CreatedAt: now, UpdatedAt: now, Passwords: map[string]string{"SHA-256": "abc"}}
+	}
+	taken := fresh("taken")
+	if err := st.CreateAccount(ctx, taken, false); err != nil {
+		t.Fatal(err)
+	}
+	first := taken.ID
+	var wg sync.WaitGroup
+	ids := make([]int64, 20)
+	errs := make([]error, 20)
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			a := fresh(fmt.Sprintf("dense%02d", i))
+			errs[i] = st.CreateAccount(ctx, a, false)
+			ids[i] = a.ID
+			// A refused creation in the middle of the others.
+			if err := st.CreateAccount(ctx, fresh("taken"), false); !errors.Is(err, account.ErrUsernameTaken) {
+				errs[i] = fmt.Errorf("taken username: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	seen := map[int64]bool{}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("creation %d: %v", i, err)
+		}
+		seen[ids[i]] = true
+	}
+	for id := first + 1; id <= first+20; id++ {
+		if !seen[id] {
+			t.Fatalf("ids %v: %d missing (ids must be dense: no refused creation spends one)", ids, id)
+		}
+	}
+}

@@ -39,20 +39,26 @@ func typeFromItem(it map[string]types.AttributeValue) resource.AccountType {
 		CreatedAt: getTime(it, "created_at"), UpdatedAt: getTime(it, "updated_at")}
 }
 
-// CreateType writes the type and its key marker in one transaction.
+// CreateType writes the type and its key marker in one transaction, with
+// the id the type counter gives it (t.ID is set): a taken key spends no
+// id.
 func (s *Store) CreateType(ctx context.Context, t *resource.AccountType) error {
-	err := s.transact(ctx, []types.TransactWriteItem{
-		put(s.table, typeItem(t), "attribute_not_exists(PK)", nil),
-		put(s.table, merge(typeKeyMarker(t.Key), map[string]types.AttributeValue{"type": str("type_key"), "type_id": num(t.ID)}),
-			"attribute_not_exists(PK)", nil),
+	id, err := s.transactNewID(ctx, "type_id", t.ID, func(id int64) ([]types.TransactWriteItem, []error) {
+		t.ID = id
+		return []types.TransactWriteItem{
+			put(s.table, typeItem(t), "attribute_not_exists(PK)", nil),
+			put(s.table, merge(typeKeyMarker(t.Key), map[string]types.AttributeValue{"type": str("type_key"), "type_id": num(id)}),
+				"attribute_not_exists(PK)", nil),
+		}, []error{errNewID, resource.ErrKeyTaken}
 	})
-	var c *cancelled
-	if errors.As(err, &c) {
-		return resource.ErrKeyTaken
-	}
 	if err != nil {
+		t.ID = 0
+		if errors.Is(err, resource.ErrKeyTaken) {
+			return err
+		}
 		return fmt.Errorf("create type: %w", err)
 	}
+	t.ID = id
 	return nil
 }
 

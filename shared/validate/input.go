@@ -10,7 +10,8 @@ import (
 // trimmed (except passwords), and "" turned into null. Numbers are kept as
 // json.Number so that "1" and 1 can be told apart where it matters.
 type Input struct {
-	m map[string]any
+	m     map[string]any
+	facts Facts
 }
 
 // untrimmed are the fields Laravel's TrimStrings leaves alone.

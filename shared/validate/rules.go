@@ -31,6 +31,45 @@ func (r implicitRule) Doc() string                                 { return r.do
 func (r implicitRule) Check(c Context, v any, present bool) string { return r.check(c, v, present) }
 func (implicitRule) implicit()                                     {}
 
+// Typed is a rule that lets only some JSON types through: the
+// documentation's type of a field is what all its typed rules let through
+// (JSON Schema names: string, number, integer, boolean, object, array,
+// null).
+type Typed interface {
+	Types() []string
+}
+
+// JSON types, as JSON Schema names them.
+const (
+	TypeString  = "string"
+	TypeNumber  = "number"
+	TypeInteger = "integer"
+	TypeBoolean = "boolean"
+	TypeObject  = "object"
+	TypeArray   = "array"
+	TypeNull    = "null"
+)
+
+// Described is a rule that says more than its type in the documentation:
+// JSON Schema keywords added to the field's schema (a nested object's
+// properties, say).
+type Described interface {
+	Schema() map[string]any
+}
+
+// scalarTypes are what AsString reads: text, and numbers as their text.
+var scalarTypes = []string{TypeString, TypeNumber}
+
+// typedFunc is a ruleFunc that lets only some JSON types through.
+type typedFunc struct {
+	ruleFunc
+	types []string
+}
+
+func (r typedFunc) Types() []string { return r.types }
+
+func withTypes(r ruleFunc, types ...string) Rule { return typedFunc{r, types} }
+
 type nullableRule struct{}
 
 func (nullableRule) Doc() string                     { return "nullable" }
@@ -87,12 +126,24 @@ func Filled() Rule {
 // Scalar: a string, or a number taken as its text (as PHP casts it).
 // Arrays, objects and booleans fail: "The :attr must be a string."
 func Scalar() Rule {
-	return ruleFunc{"string", func(c Context, v any) string {
+	return withTypes(ruleFunc{"string", func(c Context, v any) string {
 		if _, ok := AsString(v); !ok {
 			return fmt.Sprintf("The %s must be a string.", c.Attr())
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
+}
+
+// Text is Laravel's own string rule: text only, a JSON number fails
+// ("The :attr must be a string."). Scalar is FlexiAPI's reading of most
+// fields, where a number is taken as its text.
+func Text() Rule {
+	return withTypes(ruleFunc{"string", func(c Context, v any) string {
+		if _, ok := v.(string); !ok {
+			return fmt.Sprintf("The %s must be a string.", c.Attr())
+		}
+		return ""
+	}}, TypeString)
 }
 
 func size(v any) (int, bool) {
@@ -105,47 +156,49 @@ func size(v any) (int, bool) {
 
 // Min is a minimum length in characters.
 func Min(n int) Rule {
-	return ruleFunc{fmt.Sprintf("min:%d", n), func(c Context, v any) string {
+	return withTypes(ruleFunc{fmt.Sprintf("min:%d", n), func(c Context, v any) string {
 		if l, ok := size(v); !ok || l < n {
 			return fmt.Sprintf("The %s must be at least %d characters.", c.Attr(), n)
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // Max is a maximum length in characters.
 func Max(n int) Rule {
-	return ruleFunc{fmt.Sprintf("max:%d", n), func(c Context, v any) string {
+	return withTypes(ruleFunc{fmt.Sprintf("max:%d", n), func(c Context, v any) string {
 		if l, ok := size(v); !ok || l > n {
 			return fmt.Sprintf("The %s must not be greater than %d characters.", c.Attr(), n)
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // Size is an exact length in characters.
 func Size(n int) Rule {
-	return ruleFunc{fmt.Sprintf("size:%d", n), func(c Context, v any) string {
+	return withTypes(ruleFunc{fmt.Sprintf("size:%d", n), func(c Context, v any) string {
 		if l, ok := size(v); !ok || l != n {
 			return fmt.Sprintf("The %s must be %d characters.", c.Attr(), n)
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // Digits: exactly n characters, all 0-9.
 func Digits(n int) Rule {
-	return ruleFunc{fmt.Sprintf("digits:%d", n), func(c Context, v any) string {
+	return withTypes(ruleFunc{fmt.Sprintf("digits:%d", n), func(c Context, v any) string {
 		s, ok := AsString(v)
 		if !ok || len(s) != n || strings.TrimLeft(s, "0123456789") != "" {
 			return fmt.Sprintf("The %s must be %d digits.", c.Attr(), n)
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // In: one of the values (compared as text, case-sensitive).
-func In(values ...string) Rule {
+func In(values ...string) Rule { return withTypes(in(values...), scalarTypes...) }
+
+func in(values ...string) ruleFunc {
 	return ruleFunc{"in:" + strings.Join(values, ","), func(c Context, v any) string {
 		s, ok := AsString(v)
 		if ok {
@@ -161,23 +214,23 @@ func In(values ...string) Rule {
 
 // InWithMessage is In with a custom message (FlexiAPI's algorithm rule).
 func InWithMessage(msg string, values ...string) Rule {
-	in := In(values...).(ruleFunc)
-	return ruleFunc{in.doc, func(c Context, v any) string {
+	in := in(values...)
+	return withTypes(ruleFunc{in.doc, func(c Context, v any) string {
 		if in.check(c, v) != "" {
 			return msg
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // Email is an RFC 5322 address (addr-spec only: no display name).
 func Email() Rule {
-	return ruleFunc{"email", func(c Context, v any) string {
+	return withTypes(ruleFunc{"email", func(c Context, v any) string {
 		if !IsEmail(v) {
 			return fmt.Sprintf("The %s must be a valid email address.", c.Attr())
 		}
 		return ""
-	}}
+	}}, TypeString)
 }
 
 // IsEmail reports whether v is a bare RFC 5322 address such as a@b.
@@ -192,12 +245,12 @@ func IsEmail(v any) bool {
 
 // Boolean: true, false, 1, 0, "1" or "0".
 func Boolean() Rule {
-	return ruleFunc{"boolean", func(c Context, v any) string {
+	return withTypes(ruleFunc{"boolean", func(c Context, v any) string {
 		if _, ok := AsBool(v); !ok {
 			return fmt.Sprintf("The %s field must be true or false.", c.Attr())
 		}
 		return ""
-	}}
+	}}, TypeBoolean, TypeInteger, TypeString)
 }
 
 // DateTimeLayout is Laravel's "Y-m-d H:i:s".
@@ -205,7 +258,7 @@ const DateTimeLayout = "2006-01-02 15:04:05"
 
 // DateFormat checks Y-m-d H:i:s exactly.
 func DateFormat() Rule {
-	return ruleFunc{"date_format:Y-m-d H:i:s", func(c Context, v any) string {
+	return withTypes(ruleFunc{"date_format:Y-m-d H:i:s", func(c Context, v any) string {
 		s, ok := v.(string)
 		if ok {
 			if t, err := time.Parse(DateTimeLayout, s); err == nil && t.Format(DateTimeLayout) == s {
@@ -213,29 +266,29 @@ func DateFormat() Rule {
 			}
 		}
 		return fmt.Sprintf("The %s does not match the format Y-m-d H:i:s.", c.Attr())
-	}}
+	}}, TypeString)
 }
 
 // StartsWith: the text starts with the prefix.
 func StartsWith(prefix string) Rule {
-	return ruleFunc{"starts_with:" + prefix, func(c Context, v any) string {
+	return withTypes(ruleFunc{"starts_with:" + prefix, func(c Context, v any) string {
 		s, ok := AsString(v)
 		if !ok || !strings.HasPrefix(s, prefix) {
 			return fmt.Sprintf("The %s must start with one of the following: %s", c.Attr(), prefix)
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // WithoutSpaces: no Unicode white space (FlexiAPI's message).
 func WithoutSpaces() Rule {
-	return ruleFunc{"without_spaces", func(c Context, v any) string {
+	return withTypes(ruleFunc{"without_spaces", func(c Context, v any) string {
 		s, ok := AsString(v)
 		if !ok || strings.IndexFunc(s, unicode.IsSpace) >= 0 {
 			return fmt.Sprintf("The %s contains spaces", c.Attr())
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // NoUppercase: no ASCII A-Z (FlexiAPI's rule lowers ASCII only).
@@ -276,13 +329,13 @@ func NotPhoneNumber() Rule {
 
 // Pattern: the text matches re; msg is the message on failure.
 func Pattern(doc string, re *regexp.Regexp, msg string) Rule {
-	return ruleFunc{doc, func(c Context, v any) string {
+	return withTypes(ruleFunc{doc, func(c Context, v any) string {
 		s, ok := AsString(v)
 		if !ok || !re.MatchString(s) {
 			return msg
 		}
 		return ""
-	}}
+	}}, scalarTypes...)
 }
 
 // Blacklist is FlexiAPI's BlacklistedUsername rule: each entry rejects an
@@ -313,7 +366,7 @@ func Blacklist(entries []string) Rule {
 // Dictionary: a JSON object whose keys and values are all strings ({} and
 // [] mean no entries). FlexiAPI's message, typo included.
 func Dictionary() Rule {
-	return ruleFunc{"dictionary", func(c Context, v any) string {
+	return withTypes(ruleFunc{"dictionary", func(c Context, v any) string {
 		const msg = "The dictionary must be an assiocative dictionary of strings"
 		switch x := v.(type) {
 		case []any:
@@ -329,7 +382,7 @@ func Dictionary() Rule {
 			return ""
 		}
 		return msg
-	}}
+	}}, TypeObject, TypeArray)
 }
 
 // Documented is a rule enforced elsewhere (a uniqueness condition in the

@@ -21,6 +21,16 @@ type Rule interface {
 	Check(c Context, v any, present bool) string
 }
 
+// Nested is a rule on an object whose failures name the fields inside it
+// ("invite_terminated.at"), as Laravel's rules on "field.key" do: it
+// reports every one (Check is not called).
+type Nested interface {
+	CheckNested(c Context, v any) []FieldError
+}
+
+// FieldError is one message on one (nested) field.
+type FieldError struct{ Field, Message string }
+
 // Implicit rules run even when the value is absent or null, and a failure
 // stops the field's other rules (Laravel's "implicit" rules).
 type Implicit interface{ implicit() }
@@ -92,6 +102,12 @@ func (st Step) Validate(in Input) *Errors {
 				if v == nil && nullable {
 					continue
 				}
+			}
+			if n, ok := r.(Nested); ok {
+				for _, fe := range n.CheckNested(c, v) {
+					errs.Add(fe.Field, fe.Message)
+				}
+				continue
 			}
 			if msg := r.Check(c, v, present); msg != "" {
 				errs.Add(f.Name, msg)
