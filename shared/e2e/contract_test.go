@@ -248,10 +248,10 @@ var genericRequestHeaders = map[string]bool{
 const apiKeyCookie = "x-api-key"
 
 // Response headers that carry no data of the operation: HTTP's own and
-// the gateway's request ids.
+// the gateways' request ids (the REST API's two, the HTTP API's one).
 var genericResponseHeaders = map[string]bool{
 	"Content-Type": true, "Content-Length": true, "Date": true, "Connection": true, "Transfer-Encoding": true,
-	"X-Amzn-Requestid": true, "X-Amz-Apigw-Id": true,
+	"X-Amzn-Requestid": true, "X-Amz-Apigw-Id": true, "Apigw-Requestid": true,
 }
 
 // validatePair checks one pair. op is the operation's id ("" for a request
@@ -316,7 +316,7 @@ func validatePair(doc *openapi3.T, table *api.Table, x exchange) (op string, ok 
 		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 			problems = append(problems, fmt.Sprintf("request of a %d answer: %s", x.status, oneLine(err)))
 		}
-		problems = append(problems, undeclaredInputs(operation, item, u, x)...)
+		problems = append(problems, undeclaredInputs(doc, operation, item, u, x)...)
 	}
 	return op, x.status >= 200 && x.status < 300, problems
 }
@@ -375,9 +375,21 @@ func contentTypes(c openapi3.Content) []string {
 
 // undeclaredInputs lists the query parameters and headers a successful
 // request carried that the operation does not declare: an input the
-// server reads must be in the document.
-func undeclaredInputs(operation *openapi3.Operation, item *openapi3.PathItem, u *url.URL, x exchange) []string {
+// server reads must be in the document, as a parameter or as an API key
+// security scheme of the operation.
+func undeclaredInputs(doc *openapi3.T, operation *openapi3.Operation, item *openapi3.PathItem, u *url.URL, x exchange) []string {
 	declared := map[string]bool{}
+	security := doc.Security
+	if operation.Security != nil {
+		security = *operation.Security
+	}
+	for _, req := range security {
+		for name := range req {
+			if s := doc.Components.SecuritySchemes[name]; s != nil && s.Value != nil && s.Value.Type == "apiKey" {
+				declared[s.Value.In+":"+strings.ToLower(s.Value.Name)] = true
+			}
+		}
+	}
 	for _, params := range []openapi3.Parameters{item.Parameters, operation.Parameters} {
 		for _, p := range params {
 			if p.Value != nil {
@@ -425,6 +437,10 @@ func presentCredentials(_ context.Context, in *openapi3filter.AuthenticationInpu
 		}
 	case s.Type == "apiKey" && s.In == "cookie":
 		if c, err := r.Cookie(s.Name); err == nil && c.Value != "" {
+			return nil
+		}
+	case s.Type == "apiKey" && s.In == "query":
+		if r.URL.Query().Get(s.Name) != "" {
 			return nil
 		}
 	}
