@@ -106,9 +106,9 @@ func RegIdentity(a *account.Account) string {
 }
 
 // Render writes the XML: an XML declaration saying UTF-8 (ours: FlexiAPI
-// writes none), then the
-// <config> element on one line. encoding/xml escapes every text and
-// attribute value (FlexiAPI's builder fails with a 500 on a raw '&').
+// writes none), then the <config> element on one line. encoding/xml
+// escapes every text and attribute value (FlexiAPI's builder fails with a
+// 500 on a raw '&').
 func (d Document) Render() []byte {
 	doc := xmlConfig{Xmlns: Namespace}
 	overwrite := ""
