@@ -16,7 +16,7 @@ var sipConfig = map[string]any{
 	"SIP_SENDER_PASSWORD": "{{resolve:secretsmanager:flexiapi/sip-sender:SecretString:password}}",
 }
 
-// TestMessagesRouteFollowsConfiguration (D26): without SIP_PROXY and a
+// TestMessagesRouteFollowsConfiguration: without SIP_PROXY and a
 // sender, /api/messages is no gateway resource, so any method on it
 // reaches the catch-all (meta's 404) and no authorizer runs; with them,
 // POST /api/messages is an authorized method of the messages function.

@@ -11,7 +11,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 )
 
-// The account-creation push (shared/notify/push.go, decision D18).
+// The account-creation push (shared/notify/push.go).
 //
 // SNS_PUSH_PLATFORM_APPLICATIONS may name applications; the function
 // would then list the account's applications to find them, and

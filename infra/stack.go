@@ -528,7 +528,8 @@ func (st *FlexiAPIStack) newAPI(retain awscdk.RemovalPolicy) {
 	public := &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE}
 	protected := &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_CUSTOM, Authorizer: st.Authorizer}
 
-	// The deployed routes: a closed gate's route is no resource (D26).
+	// The deployed routes: a closed gate's route is no resource (so it
+	// answers 404 before any authorizer, as FlexiAPI).
 	resources := s.Routes.Resources()
 	for _, path := range s.Routes.SortedResources() {
 		res := rest.Root()
@@ -592,7 +593,7 @@ func (st *FlexiAPIStack) newWebACL() {
 		}
 	}
 	st.WebACL = awswafv2.NewCfnWebACL(st.Stack, jsii.String("WebACL"), &awswafv2.CfnWebACLProps{
-		Description:      jsii.String("FlexiAPI " + s.Stage + ": " + strconv.Itoa(s.RateLimitPerMinute) + " requests per minute per client IP, decision D16"),
+		Description:      jsii.String("FlexiAPI " + s.Stage + ": " + strconv.Itoa(s.RateLimitPerMinute) + " requests per minute per client IP, the global limit of FlexiAPI"),
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: &awswafv2.CfnWebACL_AllowActionProperty{}},
 		VisibilityConfig: visibility("flexiapi-" + s.Stage),

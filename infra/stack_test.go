@@ -115,7 +115,7 @@ func TestMethodsFromRouteTable(t *testing.T) {
 	got := methods(t, b.json)
 	authz := b.idOf(b.stack.Authorizer.Node().DefaultChild().(awscdk.CfnElement))
 	meta := b.fnID(api.GroupMeta)
-	deployed := b.stack.Settings.Routes // the table without closed gates (D26)
+	deployed := b.stack.Settings.Routes // the table without closed gates
 
 	want := map[string]methodOf{}
 	for _, r := range deployed.Routes() {
@@ -274,7 +274,8 @@ func TestGatewayResponses(t *testing.T) {
 			t.Errorf("%s: templates %v, want %v", g.Type, p["ResponseTemplates"], wantTpl)
 		}
 	}
-	// Decision D3: the 401 Digest challenge, one per response.
+	// The 401 Digest challenge, one per response (API Gateway sends one
+	// value per header; the authorizer's context carries it).
 	catch(t, "ACCESS_DENIED (assertions)", func() {
 		b.template.HasResourceProperties(jsii.String("AWS::ApiGateway::GatewayResponse"), &map[string]any{
 			"ResponseType": "ACCESS_DENIED", "StatusCode": "401",

@@ -205,7 +205,8 @@ func run() error {
 	if _, err := store.EnsureTable(ctx, st.Client(), cfg.TableName); err != nil {
 		return err
 	}
-	// The push platform applications the configuration names (D18).
+	// The push platform applications the configuration names
+	// (SNS_PUSH_PLATFORM_APPLICATIONS).
 	if err := devstack.EnsurePushApplications(ctx, stack.SNS, cfg.PushApps); err != nil {
 		return err
 	}
@@ -332,7 +333,7 @@ type adminFile struct {
 
 // bootstrapAdmin is idempotent: the same admin account (and password, kept
 // in .local/admin.json) across runs, with a fresh API key each time (keys
-// expire after APP_API_KEY_EXPIRATION_MINUTES unused, decision D6).
+// expire after APP_API_KEY_EXPIRATION_MINUTES unused).
 func bootstrapAdmin(ctx context.Context, svc *account.Service, cfg *config.Config) (adminFile, error) {
 	username := os.Getenv("FLEXIAPI_ADMIN_USERNAME")
 	if username == "" {

@@ -1,5 +1,5 @@
 // Command messages is the Lambda of the messages group: POST /api/messages
-// sends a SIP MESSAGE through the configured Flexisip proxy (D13).
+// sends a SIP MESSAGE through the configured Flexisip proxy.
 package main
 
 import (

@@ -4,7 +4,7 @@
 # real AWS account needs real FCM and APNs credentials):
 #   flexiapi-fcm   GCM (Firebase Cloud Messaging), for pn_provider fcm
 #   flexiapi-apns  APNS (pn_provider apns) and APNS_SANDBOX (apns.dev)
-# the default SNS_PUSH_PLATFORM_APPLICATIONS (decision D18), with the
+# the default SNS_PUSH_PLATFORM_APPLICATIONS, with the
 # platforms the CDK stack gives these names (infra/notify_push.go) and
 # `make run` creates in moto (shared/devstack/sns.go).
 # Idempotent: an application of that name and platform is left alone.

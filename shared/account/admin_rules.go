@@ -7,10 +7,10 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-// Bounds of a dictionary given at creation: decision D24's 255 characters
-// for keys and values, and a number of entries that keeps the account item
-// far below DynamoDB's 400 KB item limit (FlexiAPI has no bound; an
-// over-large item would be a 500).
+// Bounds of a dictionary given at creation: 255 characters for keys and
+// values (the dictionary endpoints' bound), and a number of entries that
+// keeps the account item far below DynamoDB's 400 KB item limit (FlexiAPI
+// has no bound; an over-large item would be a 500).
 const (
 	maxDictionaryText    = 255
 	maxDictionaryEntries = 100

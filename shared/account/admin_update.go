@@ -10,7 +10,8 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-// UpdateSchema is the validation of admin PUT /accounts/{id} (§6.8.2):
+// UpdateSchema is the validation of admin PUT /accounts/{id} (a full
+// replacement):
 // two steps, run before the account is looked up (an unknown id with an
 // invalid body is a 422). FlexiAPI's defects are not kept: a missing
 // password is a 422 (FlexiAPI: 500 after a partial save), and the

@@ -19,7 +19,7 @@ func (s *Service) abuseEvents(a *Account, now time.Time) []time.Time {
 	return out
 }
 
-// checkBlocking is FlexiAPI's BlockingService (auth-accounts.md §2.7), run
+// checkBlocking is FlexiAPI's BlockingService (automatic blocking), run
 // by the phone and email change requests on the account they already
 // read: the events of the window (each new phone or email change code) plus
 // one when the account was updated within it. At the limit the account is

@@ -30,8 +30,8 @@ const (
 	maxDisplayName = 255
 )
 
-// usernameRules are FlexiAPI's creation rules (§5.1) with decision D8's
-// minimum length.
+// usernameRules are FlexiAPI's creation rules with the documented minimum
+// length (ACCOUNT_USERNAME_MIN_LENGTH; FlexiAPI's code has none).
 func usernameRules(cfg *config.Config, phoneCheck bool) []validate.Rule {
 	rules := []validate.Rule{validate.Required(), validate.Scalar(), validate.NoUppercase()}
 	if phoneCheck {
@@ -66,7 +66,7 @@ func algorithmRules() []validate.Rule {
 	return []validate.Rule{validate.Required(), validate.InWithMessage(MsgAlgorithm, AlgMD5, AlgSHA256)}
 }
 
-// CreateSchema is the validation of admin POST /accounts (§6.8.1): two
+// CreateSchema is the validation of admin POST /accounts: two
 // steps, only the first failing one reported.
 func CreateSchema(cfg *config.Config) validate.Schema {
 	return validate.Schema{Steps: []validate.Step{

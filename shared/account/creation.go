@@ -13,7 +13,7 @@ import (
 )
 
 // CreationToken is an account creation token: it lets whoever holds it
-// create one account (auth-accounts.md §6.3).
+// create one account.
 type CreationToken struct {
 	Token     string
 	Used      bool
@@ -112,7 +112,8 @@ func (s *Service) CreateRequestToken(ctx context.Context) (*RequestToken, error)
 	return t, nil
 }
 
-// ValidationURL is where a human validates a request token (decision D20),
+// ValidationURL is where a human validates a request token (FlexiAPI's
+// web route, served as one HTML form page),
 // under base (api.Request.LinkBase).
 func ValidationURL(base, token string) string {
 	return base + "/creation_token/check/" + token

@@ -19,7 +19,7 @@ type TokenCreateRequest struct {
 }
 
 // CreateWithToken creates an unactivated account in APP_SIP_DOMAIN and
-// consumes the creation token, atomically (§6.5.1).
+// consumes the creation token, atomically.
 func (s *Service) CreateWithToken(ctx context.Context, req TokenCreateRequest) (*Account, error) {
 	in := req.Input
 	now := s.Now()
@@ -93,7 +93,7 @@ type PublicCreateRequest struct {
 	UserAgent string
 }
 
-// PublicCreate is the dangerous POST /accounts/public (§6.7.1). With a
+// PublicCreate is the dangerous POST /accounts/public. With a
 // phone, the phone becomes the account's alias and an SMS carries the
 // confirmation PIN.
 func (s *Service) PublicCreate(ctx context.Context, req PublicCreateRequest) (*Account, error) {
@@ -190,7 +190,7 @@ func splitSIP(sip string) (username, domain string, err error) {
 }
 
 // publicAccount finds username@domain among the accounts the public sees
-// (APP_SIP_DOMAIN only, §1.5).
+// (APP_SIP_DOMAIN only, as FlexiAPI's domain scope).
 func (s *Service) publicAccount(ctx context.Context, sip string) (*Account, error) {
 	username, domain, err := splitSIP(sip)
 	if err != nil {

@@ -59,7 +59,7 @@ func RequestTokenSchema() validate.Schema {
 	}}}
 }
 
-// WithTokenSchema is POST /accounts/with-account-creation-token (§6.5.1):
+// WithTokenSchema is POST /accounts/with-account-creation-token:
 // the creation rules, then the token. tokenField is
 // "account_creation_token", or "token" for the 2021 POST /accounts/with-token.
 func WithTokenSchema(cfg *config.Config, tokenField string) validate.Schema {
@@ -80,7 +80,7 @@ func WithTokenSchema(cfg *config.Config, tokenField string) validate.Schema {
 	}}
 }
 
-// PublicCreateSchema is POST /accounts/public (§6.7.1), one step.
+// PublicCreateSchema is POST /accounts/public, one step.
 func PublicCreateSchema(cfg *config.Config) validate.Schema {
 	username := []validate.Rule{validate.RequiredWithout("phone"), validate.Scalar(), validate.NoUppercase(),
 		validate.Blacklist(cfg.BlacklistedUsernames),
@@ -112,7 +112,7 @@ func PublicCreateSchema(cfg *config.Config) validate.Schema {
 	}}}
 }
 
-// RecoverByPhoneSchema is POST /accounts/recover-by-phone (§6.7.2).
+// RecoverByPhoneSchema is POST /accounts/recover-by-phone.
 func RecoverByPhoneSchema() validate.Schema {
 	return validate.Schema{Steps: []validate.Step{{
 		{Name: "phone", Type: "string", Desc: "the phone number to send the SMS to", Rules: requiredPhoneRules()},

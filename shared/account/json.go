@@ -8,7 +8,7 @@ import (
 )
 
 // View selects which variant of the account JSON an endpoint answers
-// (auth-accounts.md §4.2).
+// (FlexiAPI's variants: full, for the account itself, public).
 type View int
 
 const (
@@ -36,8 +36,9 @@ func Timestamp(t time.Time) string {
 // DateTime is the Y-m-d H:i:s form of confirmation_key_expires.
 func DateTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
 
-// Render writes the account JSON, keys in FlexiAPI's order, with decision
-// D7's types (booleans for blocked/activated, {} for an empty dictionary).
+// Render writes the account JSON, keys in FlexiAPI's order, with our
+// types (booleans for blocked/activated, {} for an empty dictionary, where
+// FlexiAPI leaks PHP artefacts; docs/compatibility.md).
 // realm is ACCOUNT_REALM or nil.
 func Render(a *Account, v View, realm *string) []byte {
 	b := make([]byte, 0, 1280) // a full account with types and actions fits

@@ -16,7 +16,7 @@ const (
 )
 
 // AlgorithmOrder is FlexiAPI's order of password rows: the account JSON
-// lists them in it and the Digest challenge offers the first (D3).
+// lists them in it and the one Digest challenge offers the first.
 var AlgorithmOrder = []string{AlgMD5, AlgSHA256, AlgClear}
 
 // DTMF protocols accepted by dtmf_protocol.

@@ -50,7 +50,7 @@ type DeviceRegistry interface {
 	DeleteDevice(ctx context.Context, username, domain, uuid string) error
 }
 
-// Device is one registered contact of an account (auth-accounts.md §6.11):
+// Device is one registered contact of an account in Flexisip's registrar:
 // its +sip.instance, the registration's updatedAt and User-Agent (nil when
 // the registration has none).
 type Device struct {

@@ -70,7 +70,7 @@ func AppendAction(b []byte, x Action) []byte {
 	return append(b, '}')
 }
 
-// RenderContact is a contact as the user endpoints show it (decision D10):
+// RenderContact is a contact as the user endpoints show it:
 // only what identifies and reaches the contact, never another account's
 // secrets (provisioning token, password algorithms, confirmation data,
 // email, phone). Keys in FlexiAPI's order.

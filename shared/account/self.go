@@ -38,7 +38,8 @@ type PasswordChange struct {
 	OldPassword *string
 }
 
-// ChangePassword is POST /accounts/me/password (§6.6, D19). It answers
+// ChangePassword is POST /accounts/me/password; the new password obeys
+// ACCOUNT_PASSWORD_MIN_LENGTH as on creation. It answers
 // whether the account had a password (FlexiAPI's two success bodies).
 // The account is activated with the new password, in the same write:
 // unlike FlexiAPI, a refused change (wrong old password) writes nothing.
@@ -100,7 +101,7 @@ type ChangeRequest struct {
 	IP, UserAgent string
 }
 
-// RequestPhoneChange is POST /accounts/me/phone/request (§6.10): the
+// RequestPhoneChange is POST /accounts/me/phone/request: the
 // BlockingService, the uniqueness rules, then a PIN sent by SMS and saved
 // as the pending change (a pending one is reused: no new abuse event). The
 // SMS goes before anything is written, within the number's quota
@@ -150,7 +151,7 @@ func (s *Service) phoneAvailable(ctx context.Context, phone string) error {
 	return nil
 }
 
-// RequestEmailChange is POST /accounts/me/email/request (§6.9): the
+// RequestEmailChange is POST /accounts/me/email/request: the
 // BlockingService, the email rules, then a PIN saved as the pending change
 // and sent by email to the new address ("Register Validation"). A failed
 // send is ErrMailNotSent (the code stays pending: a new request resends).
@@ -283,7 +284,8 @@ func (s *Service) sipOf(ctx context.Context, o Owner) (string, string, error) {
 	return a.Username, a.Domain, nil
 }
 
-// Devices lists the account's devices in Flexisip's registrar (D15): none
+// Devices lists the account's devices in Flexisip's Redis registrar
+// (FLEXISIP_REDIS_URL): none
 // when no registrar is configured, and none (logged) when it cannot be read.
 func (s *Service) Devices(ctx context.Context, o Owner) ([]Device, error) {
 	if s.deps.Devices == nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
-// FlexiAPI's SMS texts (auth-accounts.md §7.1); APP_NAME names the service.
+// FlexiAPI's SMS texts; APP_NAME names the service.
 func smsPhoneChangeText(appName, code string) string {
 	return "Your " + appName + " validation code is " + code
 }

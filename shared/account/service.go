@@ -96,7 +96,7 @@ func (s *Service) Config() *config.Config { return s.cfg }
 // MySQL DATETIME columns are.
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Second) }
 
-// Scope is the domain filter of FlexiAPI's account lookups (§1.5): admins
+// Scope is the domain filter of FlexiAPI's account lookups: admins
 // of a multi-domain deployment see every domain, everyone else sees
 // APP_SIP_DOMAIN only. "" means no filter.
 func (s *Service) Scope(admin bool) string {

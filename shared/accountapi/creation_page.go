@@ -18,7 +18,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-// The request-token validation page (decision D20): GET
+// The request-token validation page, FlexiAPI's web route: GET
 // {APP_URL}/creation_token/check/{token} shows one form; POSTing it (to the
 // same URL) validates the token. The form is CSRF-protected by a
 // double-submit pair: a random value in a SameSite=Strict cookie, and the

@@ -123,7 +123,8 @@ func (h handlers) destroy(ctx context.Context, r *api.Request) (*api.Response, e
 }
 
 // flags serves activate, deactivate, block and unblock. FlexiAPI answers
-// 500 to a non-numeric id on these routes; we answer 422 (decision D2).
+// 500 to a non-numeric id on these routes; we answer 422 (a client's
+// input never gets a 500).
 func (h handlers) flags(activated, blocked *bool) api.Handler {
 	return func(ctx context.Context, r *api.Request) (*api.Response, error) {
 		id, ok := r.IntParam("id")
@@ -138,7 +139,7 @@ func (h handlers) flags(activated, blocked *bool) api.Handler {
 	}
 }
 
-// apiKeyCookie is the cookie FlexiAPI sets with a new key (§6.4).
+// apiKeyCookie is the cookie FlexiAPI sets with a new key.
 func (h handlers) apiKeyCookie(r *api.Request, key string) string {
 	lifetime := h.cfg.APIKeyExpiration
 	c := &http.Cookie{

@@ -118,7 +118,7 @@ func (h handlers) emailConfirm(ctx context.Context, r *api.Request) (*api.Respon
 }
 
 // devices answers FlexiAPI's object keyed by uuid, {} when there is none
-// (D7; FlexiAPI's empty PHP array serialises as []).
+// (FlexiAPI's empty PHP array serialises as [], an artefact we drop).
 func (h handlers) devices(ctx context.Context, r *api.Request) (*api.Response, error) {
 	devices, err := h.svc.Devices(ctx, owner(r))
 	if err != nil {

@@ -24,8 +24,8 @@ func GatesOf(cfg *config.Config) func(Gate) bool {
 // machine API's routes are Table.On(Machine), which has no gated route). A closed
 // route is then not a gateway resource at all, so every method on its
 // path reaches the catch-all and answers FlexiAPI's 404 before any
-// authorizer runs (decision D26), as FlexiAPI does for a route it never
-// registered. The meta function routes its fallbacks on this table.
+// authorizer runs, as FlexiAPI does for a route it never registered.
+// The meta function routes its fallbacks on this table.
 func (t *Table) Deployed(gateOn func(Gate) bool) *Table {
 	var routes []Route
 	for _, r := range t.Routes() {

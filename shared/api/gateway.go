@@ -41,10 +41,12 @@ const MsgInvalidAPIKey = "Invalid API Key"
 //
 //   - A Digest 401 is the authorizer's Deny: ACCESS_DENIED is overridden to
 //     401 and carries exactly one WWW-Authenticate challenge from the
-//     authorizer context (decision D3), with a JSON body.
+//     authorizer context (a function cannot send one: API Gateway renames
+//     it), with a JSON body.
 //   - An unknown API key is the authorizer's "Unauthorized" error:
 //     UNAUTHORIZED, 401, no challenge, FlexiAPI's message.
-//   - Everything else API Gateway answers by itself is JSON too (D1).
+//   - Everything else API Gateway answers by itself is JSON too: every
+//     error under /api is JSON, whatever Accept says.
 var GatewayResponses = []GatewayResponse{
 	{Type: GWAccessDenied, Status: 401,
 		Headers:  map[string]string{"WWW-Authenticate": "context.authorizer.challenge"},

@@ -35,9 +35,9 @@ type pageLink struct {
 	Active bool    `json:"active"`
 }
 
-// Paginate renders Laravel's length-aware paginator envelope (resources.md
-// §7.2) around items that are already JSON. path is the page URL without
-// query string; page URLs are path?page=N.
+// Paginate renders Laravel's length-aware paginator envelope (FlexiAPI's,
+// on admin GET /api/accounts) around items that are already JSON. path is
+// the page URL without query string; page URLs are path?page=N.
 func Paginate(items [][]byte, page, perPage, total int, path string) []byte {
 	last := (total + perPage - 1) / perPage
 	if last < 1 {

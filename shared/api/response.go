@@ -111,6 +111,6 @@ const (
 	// MsgForbidden answers a Secret route's wrong or missing secret.
 	MsgForbidden = "Forbidden"
 	// MsgNoCredentials answers a machine route called without an API key
-	// (FlexiAPI's message for a request without credentials, D23).
+	// (FlexiAPI's message for a request without credentials).
 	MsgNoCredentials = "Unauthenticated request"
 )

@@ -77,7 +77,8 @@ const GateDangerous Gate = "dangerous_endpoints"
 
 // GateMessages is a SIP proxy and sender configured (SIP_PROXY,
 // SIP_SENDER_URI): without them POST /api/messages is not deployed at all,
-// so it answers 404 before any authentication (decision D26).
+// so it answers 404 before any authentication, as FlexiAPI does when it
+// never registered the route.
 const GateMessages Gate = "messages"
 
 // GateProvisioningHeader is ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER:

@@ -20,7 +20,7 @@ var Routes = LazyTable([]Route{
 		Status:      200, Response: "OpenAPI"},
 
 	// Account creation request tokens and account creation tokens, the
-	// request-token validation page (a web route, decision D20) and the
+	// request-token validation page (FlexiAPI's web route, an HTML form) and the
 	// 2021 push token route (an alias).
 	{Method: "POST", Path: "/api/account_creation_request_tokens", Group: GroupAccounts, Access: Public, Handler: "CreationRequestTokenCreate",
 		Tag: "Account Creation Request Tokens", Summary: "Create and return an `account_creation_request_token` that should then be validated to be used.",
@@ -338,7 +338,8 @@ var Routes = LazyTable([]Route{
 			"`DELETE /accounts/{id}/contacts/{type_id}`, which is the contact removal; FlexiAPI itself routes `/types/`.)",
 		Params: map[string]string{"id": "the account id", "type_id": "the type id"}, Status: 200, Response: "text"},
 
-	// Messages: only when a SIP proxy and a sender are configured (D13, D26).
+	// Messages: sent as a SIP MESSAGE, and deployed only when a SIP proxy
+	// and a sender are configured (otherwise 404, as FlexiAPI).
 	{Method: "POST", Path: "/api/messages", Group: GroupMessages, Access: Admin, Handler: "MessageSend", Gate: GateMessages,
 		Tag: "Messages", Summary: "Send a message over SIP.", Body: "messages.send",
 		Description: "Sent as a SIP MESSAGE through `SIP_PROXY`, from `SIP_SENDER_URI` (Digest-authenticated). `200` `{\"id\": …}` once the proxy accepted it; " +
@@ -465,8 +466,10 @@ var Routes = LazyTable([]Route{
 		Description: "Query and paging as the call export.",
 		Status:      200, Response: "csv", Inputs: exportInputs, Sets: exportHeaders},
 
-	// Non-API endpoints (web routes): the vCard export (D12, D23) and
-	// Linphone remote provisioning (resources.md §5.2, D21, D22).
+	// Non-API endpoints (web routes): the vCard export (RFC 6350; 401
+	// JSON or one Digest challenge without credentials, never a login
+	// page) and Linphone remote provisioning (docs/compatibility.md,
+	// "Provisioning and vCard").
 	{Method: "GET", Path: "/contacts/vcard", Group: GroupResources, Access: User, Handler: "VCardIndex",
 		Tag: "Contacts list", Summary: "Return the authenticated user contacts list, in vCard 4.0 format (RFC 6350).",
 		Description: "Direct contacts and members of the attached contacts lists. Without credentials: `401` (one Digest challenge when `From` is sent).",

@@ -196,9 +196,10 @@ func asciiLower(s string) string {
 }
 
 // Challenge is one WWW-Authenticate value, spelt byte for byte as FlexiAPI
-// does (decision D3): no spaces, realm and qop quoted, algorithm bare. The
-// Linphone 5.1 client loses the algorithm when it is quoted and qop or realm
-// when they are not. stale=true is ours (decision D4, expired nonce).
+// does: no spaces, realm and qop quoted, algorithm bare. The Linphone 5.1
+// client loses the algorithm when it is quoted and qop or realm when they
+// are not. stale=true is ours: it answers a nonce older than
+// DIGEST_NONCE_TTL (docs/compatibility.md, "Authentication").
 func Challenge(realm, algorithm, nonce, opaque string, stale bool) string {
 	var b strings.Builder
 	b.Grow(64 + len(realm) + len(nonce) + len(opaque))

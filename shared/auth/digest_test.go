@@ -268,7 +268,7 @@ func TestHash(t *testing.T) {
 	}
 }
 
-// RFC 7616 §3.9.1, both algorithms, from the header as the RFC prints it.
+// RFC 7616, section 3.9.1, both algorithms, from the header as the RFC prints it.
 func TestRFC7616Vectors(t *testing.T) {
 	const (
 		username = "Mufasa"

@@ -15,7 +15,7 @@ var (
 	// ErrFromMissing is FlexiAPI's 422 "The from field is required.".
 	ErrFromMissing = errors.New("auth: From header missing")
 	// ErrFromMalformed replaces FlexiAPI's 500 on a From without '@'
-	// (decision D2: answer 422, never 500, for what a client sends).
+	// (answer 422, never 500, for what a client sends).
 	ErrFromMalformed = errors.New("auth: From header malformed")
 )
 

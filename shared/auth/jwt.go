@@ -16,7 +16,7 @@ import (
 )
 
 // JWT rejection messages, as FlexiAPI words them (403), plus the 422 that
-// replaces its 500 on a malformed token (decision D2).
+// replaces its 500 on a malformed token (a client's input never gets a 500).
 const (
 	msgJWTMalformed   = "Malformed JWT token"
 	msgJWTAlgorithm   = "Unsupported RSA signature"
@@ -29,7 +29,8 @@ const (
 	jwtHeaderEncClaim = "enc"
 )
 
-// JWTError is a rejected token and the status FlexiAPI answers (403, or 422 for a malformed token per decision D2).
+// JWTError is a rejected token and its status: FlexiAPI's 403, or 422 for
+// a malformed token, where FlexiAPI answers 500.
 type JWTError struct {
 	Status  int
 	Message string
@@ -45,7 +46,8 @@ func (e *JWTError) Error() string {
 func jwtErr(status int, msg string) *JWTError { return &JWTError{Status: status, Message: msg} }
 
 // JWTVerifier checks tokens the way FlexiAPI's auth.jwt middleware does,
-// with decision D5's additions (email required, optional issuer/audience).
+// with our additions (email claim required, optional issuer/audience
+// checks; docs/compatibility.md).
 // It is immutable and safe for concurrent use.
 type JWTVerifier struct {
 	key      *rsa.PublicKey

@@ -14,7 +14,7 @@ var (
 	// ErrNonceInvalid is "Nonce invalid": not issued by us, or for another account, or malformed.
 	ErrNonceInvalid = errors.New("auth: nonce invalid")
 	// ErrNonceExpired is a nonce we issued that is older than the TTL
-	// (decision D4: answer 401 with stale=true).
+	// (answer 401 with stale=true, so the client retries with a fresh one).
 	ErrNonceExpired = errors.New("auth: nonce expired")
 )
 
@@ -35,7 +35,7 @@ const (
 	nonceKeyLabel = "flexiapi-serverless digest nonce v1"
 )
 
-// Nonces mints and checks self-proving Digest nonces (decision D4): issuing
+// Nonces mints and checks self-proving Digest nonces: issuing
 // a challenge writes nothing, so an unauthenticated probe costs no database
 // write. Only the use count of an accepted nonce needs storing, keyed by the
 // nonce text, which Check guarantees to be canonical (one text per nonce).

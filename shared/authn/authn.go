@@ -1,5 +1,5 @@
 // Package authn decides, for the Lambda authorizer, who a request is: JWT,
-// then API key, then Digest, exactly in FlexiAPI's precedence (§2.1). It
+// then API key, then Digest, exactly in FlexiAPI's precedence. It
 // returns a decision API Gateway can apply: Allow with the principal (or
 // with an error the function must answer), Deny with a Digest challenge
 // (401), or Unauthorized (401 "Invalid API Key"). No AWS types here.
@@ -199,8 +199,8 @@ func apiKeyOf(r Request) (string, bool) {
 }
 
 // touchEvery bounds the writes of API-key authentication: last_used_at is
-// refreshed at most once a minute (issue 8's budget), so D6's expiry is
-// exact to the minute.
+// refreshed at most once a minute (issue 8's budget), so the expiry of an
+// unused key (APP_API_KEY_EXPIRATION_MINUTES) is exact to the minute.
 const touchEvery = time.Minute
 
 func (a *Authenticator) byAPIKey(ctx context.Context, key string) (Decision, error) {

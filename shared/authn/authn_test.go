@@ -187,7 +187,7 @@ func TestDigestRefusals(t *testing.T) {
 			t.Fatalf("%d %v", status, body)
 		}
 	})
-	t.Run("missing From on a web route (D23)", func(t *testing.T) {
+	t.Run("missing From on a web route: 401 JSON, no challenge", func(t *testing.T) {
 		for _, path := range []string{"/contacts/vcard", "/provisioning/me"} {
 			d := f.decide("GET", path, http.Header{})
 			if d.Effect != authn.Deny || d.Context[api.CtxChallenge] != "" || d.Context[api.CtxMessage] != authn.MsgUnauthenticated {
@@ -227,7 +227,7 @@ func TestDigestRefusals(t *testing.T) {
 	t.Run("clear text row answers both algorithms", func(t *testing.T) {
 		ch := challenge("clear1")
 		if !strings.Contains(ch, "algorithm=MD5,") {
-			t.Fatalf("a CLRTXT account is offered MD5 first (D3): %q", ch)
+			t.Fatalf("a CLRTXT account is offered MD5, FlexiAPI's first: %q", ch)
 		}
 		for _, alg := range []string{"MD5", "SHA-256"} {
 			h := from("clear1")
@@ -330,7 +330,7 @@ func TestAPIKeys(t *testing.T) {
 			t.Fatalf("%s: %+v", name, d)
 		}
 	}
-	// D6: unused for more than APP_API_KEY_EXPIRATION_MINUTES → refused.
+	// Unused for more than APP_API_KEY_EXPIRATION_MINUTES → refused.
 	f.now = f.now.Add(59 * time.Minute)
 	if d := f.decide("GET", "/api/x", http.Header{"X-Api-Key": {key}}); d.Effect != authn.Allow {
 		t.Fatalf("59 minutes: %+v", d)

@@ -10,7 +10,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-// Messages of FlexiAPI's Digest 401s (auth-accounts.md §2.4.2).
+// Messages of FlexiAPI's Digest 401s.
 const (
 	MsgUnauthenticated = "Unauthenticated request"
 	MsgNonceReplayed   = "Nonce replayed"
@@ -20,8 +20,10 @@ const (
 	MsgUnauthorized    = "Unauthorized"
 )
 
-// challengeAlgorithm is the one algorithm offered to an account (D3):
-// the first of FlexiAPI's order it can answer; "" when it has no password.
+// challengeAlgorithm is the one algorithm offered to an account (one
+// challenge per 401: API Gateway sends one value per header, and Linphone
+// 5.1 rejects two in one field): the first of FlexiAPI's order it can
+// answer; "" when it has no password.
 func challengeAlgorithm(c *Card) string {
 	if _, ok := c.Passwords["MD5"]; ok {
 		return "MD5"
@@ -36,7 +38,7 @@ func challengeAlgorithm(c *Card) string {
 }
 
 // deny is a 401 with a fresh challenge for the account. Issuing it writes
-// nothing: the nonce carries its own proof (D4).
+// nothing: the nonce carries its own proof (docs/architecture.md).
 func (a *Authenticator) deny(c *Card, msg string, stale bool) Decision {
 	ctx := map[string]string{api.CtxMessage: msg}
 	if alg := challengeAlgorithm(c); alg != "" {
@@ -52,7 +54,8 @@ func (a *Authenticator) byDigest(ctx context.Context, r Request) (Decision, erro
 	switch {
 	case errors.Is(err, auth.ErrFromMissing) && !strings.HasPrefix(r.Path, "/api/"):
 		// The web routes (/contacts/vcard…, /provisioning/me) answer a
-		// request without credentials 401 JSON, no challenge (D23).
+		// request without credentials 401 JSON, no challenge (there is no
+		// login page to redirect to, as FlexiAPI's web panel does).
 		return Decision{Effect: Deny, PrincipalID: "anonymous", Context: map[string]string{api.CtxMessage: MsgUnauthenticated},
 			Method: "digest", Reason: MsgUnauthenticated}, nil
 	case errors.Is(err, auth.ErrFromMissing):

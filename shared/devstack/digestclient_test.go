@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The Digest client against RFC 7616 §3.9.1's SHA-256 example.
+// The Digest client against the SHA-256 example of RFC 7616, section 3.9.1.
 func TestDigestAnswerRFC7616(t *testing.T) {
 	c, err := ParseChallenge(`Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, ` +
 		`nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"`)

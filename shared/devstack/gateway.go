@@ -114,7 +114,7 @@ func NewMachineGateway(rest *localgw.Gateway, o MachineOptions) (*localgw.Gatewa
 
 // deployedRoutes is the table the stack would deploy with this
 // configuration: a route behind a closed gate is no resource, so the
-// authorizer never runs for it (D26). A configuration that does not load
+// authorizer never runs for it. A configuration that does not load
 // keeps the whole table: the functions report what is wrong.
 func deployedRoutes(env []string) *api.Table {
 	vars := map[string]string{}

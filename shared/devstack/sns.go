@@ -11,7 +11,7 @@ import (
 )
 
 // EnsurePushApplications creates in the local SNS (moto) the platform
-// applications that SNS_PUSH_PLATFORM_APPLICATIONS names (decision D18),
+// applications that SNS_PUSH_PLATFORM_APPLICATIONS names,
 // with dummy credentials, as localstack/ready.d/20-sns-platform-apps.sh
 // does in LocalStack: for fcm a GCM application, for apns an APNS one, for
 // apns.dev an APNS_SANDBOX one (the platforms the CDK stack gives these

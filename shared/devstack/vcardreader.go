@@ -13,10 +13,11 @@ import (
 type VCardProp struct{ Name, Value string }
 
 // ParseVCards reads a body of vCards strictly: every line ends with CRLF
-// (a bare CR or LF is an error), folded lines are unfolded (§3.2), each
-// line is "name[;params]:value", and text values are unescaped (§3.4:
-// \\ \, \; \n \N; an unescaped comma is an error). Properties named in
-// raw keep their value as written. An empty body is no card.
+// (a bare CR or LF is an error), folded lines are unfolded (RFC 6350,
+// section 3.2), each line is "name[;params]:value", and text values are
+// unescaped (section 3.4: \\ \, \; \n \N; an unescaped comma is an
+// error). Properties named in raw keep their value as written. An empty
+// body is no card.
 func ParseVCards(body string, raw ...string) ([][]VCardProp, error) {
 	if body == "" {
 		return nil, nil

@@ -6,7 +6,7 @@ import (
 )
 
 func TestParseVCards(t *testing.T) {
-	// RFC 6350 §3.2 folding and §3.4 escapes, written by hand.
+	// RFC 6350's folding (section 3.2) and escapes (section 3.4), written by hand.
 	body := "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Martin\\, Alice\\; \\\\x\\ny\r\nNOTE:long\r\n  line\r\nX-A:k;c\r\nEND:VCARD\r\n"
 	cards, err := ParseVCards(body, "X-A")
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // Ports of FlexiAPI's tests/Feature/ApiAccountTest.php for the admin
-// endpoints (auth-accounts.md §10): one Go test per reference method, named
+// endpoints: one Go test per reference method, named
 // TestApiAccountTest_<method>. The public and /accounts/me methods of that
 // class (testSimpleAccount, testActivateEmail, testRecover*, testCreatePublic*,
 // testActivatePhone, testChangeEmail, testChangePassword) belong to those
@@ -352,7 +352,7 @@ func TestApiAccountTest_testDelete(t *testing.T) {
 	expect(t, e.asAdmin("GET", fmt.Sprintf("/api/accounts/%d", id), ""), 404)
 }
 
-// The §5 rules of admin creation not covered by slice_test.go, with
+// The validation rules of admin creation not covered by slice_test.go, with
 // FlexiAPI's messages (and ours for the bounds), each writing nothing.
 func TestAdminCreateValidation(t *testing.T) {
 	e := newEnv(t, map[string]string{"APP_ALLOW_PHONE_NUMBER_USERNAME_ADMIN_API": "true"})

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// PUT /api/accounts/{id}: FlexiAPI's full replacement (§6.8.2), without
+// PUT /api/accounts/{id}: FlexiAPI's full replacement, without
 // its 500s and its self-conflicts.
 func TestAdminUpdate(t *testing.T) {
 	e := newEnv(t, map[string]string{"ACCOUNT_EMAIL_UNIQUE": "true"})
@@ -58,7 +58,7 @@ func TestAdminUpdate(t *testing.T) {
 		e.expectUnchanged(before)
 	})
 
-	t.Run("validation (§5) with FlexiAPI's messages, nothing written", func(t *testing.T) {
+	t.Run("validation with FlexiAPI's messages, nothing written", func(t *testing.T) {
 		before := e.snapshot()
 		for _, c := range []struct{ body, field, msg string }{
 			{`{"username":"+33612121212","algorithm":"MD5","password":"123456"}`, "username", "The username should not be a phone number"},
@@ -200,7 +200,7 @@ func TestAdminUpdateMultiDomain(t *testing.T) {
 	}
 }
 
-// Search by SIP address and by email (§6.8.3), scoped.
+// Search by SIP address and by email, scoped.
 func TestAdminSearch(t *testing.T) {
 	e := newEnv(t, nil)
 	first := idOf(t, e.create(`{"username":"searched","algorithm":"SHA-256","password":"123456","email":"Shared@Example.org"}`))
@@ -233,8 +233,8 @@ func TestAdminSearch(t *testing.T) {
 	expectMessage(t, e.withKey(user.Key, "GET", "/api/accounts/shared@example.org/search-by-email", ""), 403, "Unauthorized area")
 }
 
-// §1.5: for a single-domain admin, an account of another domain does not
-// exist, on every admin lookup; a multi-domain admin sees it.
+// Domain scope: for a single-domain admin, an account of another domain
+// does not exist, on every admin lookup; a multi-domain admin sees it.
 func TestAdminDomainScoping(t *testing.T) {
 	for _, multi := range []bool{false, true} {
 		t.Run(fmt.Sprintf("multi-domain %v", multi), func(t *testing.T) {

@@ -16,8 +16,9 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/auth"
 )
 
-// Ports of FlexiAPI's ApiAuthenticationTest (auth-accounts.md §10), through
-// the local gateway, with decisions D1, D3 and D4 where they differ.
+// Ports of FlexiAPI's ApiAuthenticationTest, through the local gateway,
+// with our differences (docs/compatibility.md, "HTTP and errors",
+// "Authentication"): JSON errors, one challenge per 401, signed nonces.
 func TestApiAuthentication(t *testing.T) {
 	e := newEnv(t, nil)
 	e.newAccount("md5user", "secret", "MD5", false)
@@ -55,7 +56,7 @@ func TestApiAuthentication(t *testing.T) {
 			t.Fatal(r.Body)
 		}
 		if h := r.Header.Values("WWW-Authenticate"); len(h) != 0 {
-			t.Fatalf("a success carries no challenge (D3): %q", h)
+			t.Fatalf("a success carries no challenge: %q", h)
 		}
 	})
 	t.Run("testAuthenticationSHA265", func(t *testing.T) {
@@ -94,7 +95,7 @@ func TestApiAuthentication(t *testing.T) {
 		}
 	})
 	t.Run("testClearedNonce", func(t *testing.T) {
-		// FlexiAPI deletes the stored nonce; a nonce we never issued is the same case (D4).
+		// FlexiAPI deletes the stored nonce; a nonce we never issued is the same case.
 		c := challenge{"realm": domain, "algorithm": "MD5", "nonce": auth.Random(32), "opaque": auth.Opaque(e.vars["APP_KEY"])}
 		r := e.do("GET", "/api/accounts/me", header{"From": "sip:md5user@" + domain,
 			"Authorization": answer(c, "GET", "/api/accounts/me", "md5user", "secret", "00000001")}, "")
@@ -103,7 +104,7 @@ func TestApiAuthentication(t *testing.T) {
 			t.Fatal(r.Header)
 		}
 	})
-	t.Run("expired nonce is stale (D4)", func(t *testing.T) {
+	t.Run("expired nonce is stale", func(t *testing.T) {
 		// A nonce this server signed two hours ago: valid signature, too old.
 		a, _ := e.st.AccountBySIP(t.Context(), "md5user", domain)
 		old := auth.NewNonces(e.vars["APP_KEY"], time.Hour).Mint(a.ID, time.Now().Add(-2*time.Hour))
@@ -115,7 +116,7 @@ func TestApiAuthentication(t *testing.T) {
 			t.Fatal(r.Header.Get("WWW-Authenticate"))
 		}
 	})
-	t.Run("testMultiHash: one challenge, MD5 first (D3)", func(t *testing.T) {
+	t.Run("testMultiHash: one challenge, MD5 first", func(t *testing.T) {
 		e.newAccount("multihash", "x", "SHA-256", false)
 		e.setPasswords("multihash", map[string]string{
 			"MD5": hashHex("MD5", "multihash:"+domain+":secret"), "SHA-256": hashHex("SHA-256", "multihash:"+domain+":secret"),
@@ -278,10 +279,10 @@ func TestJWT(t *testing.T) {
 		"expired":                             {signJWT(t, jwt.SigningMethodRS256, jwtKey, jwt.MapClaims{"email": "jwt@example.org", "exp": time.Now().Add(-time.Minute).Unix()}), 403, "Expired JWT token"},
 		"unknown email":                       {signJWT(t, jwt.SigningMethodRS256, jwtKey, jwt.MapClaims{"email": "nobody@example.org", "exp": exp}), 403, "The JWT token is not related to someone in the system"},
 		"wrong key":                           {signJWT(t, jwt.SigningMethodRS256, other, jwt.MapClaims{"email": "jwt@example.org", "exp": exp}), 403, "Invalid JWT token signature"},
-		"no email (D5)":                       {signJWT(t, jwt.SigningMethodRS256, jwtKey, jwt.MapClaims{"exp": exp}), 403, "The JWT token has no email claim"},
+		"no email":                            {signJWT(t, jwt.SigningMethodRS256, jwtKey, jwt.MapClaims{"exp": exp}), 403, "The JWT token has no email claim"},
 		"HS256 with the public key as secret": {signJWT(t, jwt.SigningMethodHS256, pubPEM, jwt.MapClaims{"email": "jwt@example.org"}), 403, "Unsupported RSA signature"},
 		"alg none":                            {signJWT(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, jwt.MapClaims{"email": "jwt@example.org"}), 403, "Unsupported RSA signature"},
-		"malformed (D2)":                      {"not.a.jwt", 422, "Malformed JWT token"},
+		"malformed":                           {"not.a.jwt", 422, "Malformed JWT token"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			expectMessage(t, e.do("GET", "/api/accounts/me", bearer(c.tok), ""), c.status, c.msg)
@@ -297,7 +298,7 @@ func TestJWT(t *testing.T) {
 	})
 }
 
-// TestAPIKeyExpiry: D6, checked on each request.
+// TestAPIKeyExpiry: an unused key expires, checked on each request.
 func TestAPIKeyExpiry(t *testing.T) {
 	e := newEnv(t, map[string]string{"APP_API_KEY_EXPIRATION_MINUTES": "1"})
 	user := e.newAccount("idleuser", "secret", "SHA-256", false)

@@ -155,7 +155,7 @@ func overlongCases() []overlongCase {
 		{route: "GET /api/accounts/me/contacts/{sip}", name: "username", method: "GET", path: "/api/accounts/me/contacts/" + longName + "@" + domain, auth: "admin", status: 404},
 		{route: "GET /api/accounts/me/contacts/{sip}", name: "domain", method: "GET", path: "/api/accounts/me/contacts/admin@" + longDomain, auth: "admin", status: 404},
 
-		// Resources: ids are integers (422), dictionary keys bounded (D24).
+		// Resources: ids are integers (422), dictionary keys bounded (255).
 		{route: "GET /api/accounts/{id}/contacts", name: "id", method: "GET", path: "/api/accounts/" + longDigits + "/contacts", auth: "admin", status: 422},
 		{route: "GET /api/accounts/{id}/contacts/{contact_id}", name: "contact id", method: "GET", path: "/api/accounts/1/contacts/" + longDigits, auth: "admin", status: 422},
 		{route: "POST /api/accounts/{id}/contacts/{contact_id}", name: "contact id", method: "POST", path: "/api/accounts/1/contacts/" + longDigits, auth: "admin", status: 422},
@@ -262,7 +262,7 @@ func TestOverlongKeyInputs(t *testing.T) {
 			}
 			r := do(c.method, c.path, h, c.body)
 			if strings.HasPrefix(c.path, "/creation_token/") && r.Status == c.status {
-				return // a web page (D20): its errors are HTML pages
+				return // a web page: its errors are HTML pages
 			}
 			expect(t, r, c.status)
 		})

@@ -11,8 +11,9 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 )
 
-// The dangerous endpoints (APP_DANGEROUS_ENDPOINTS, auth-accounts.md §6.7)
-// and the 2021 routes (§9), ports of ApiAccountTest and of the 2021 tests.
+// The dangerous endpoints (APP_DANGEROUS_ENDPOINTS) and the 2021 routes
+// (aliases of their successors), ports of ApiAccountTest and of the 2021
+// tests.
 
 func crDangerousPaths() [][2]string {
 	return [][2]string{

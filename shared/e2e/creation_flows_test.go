@@ -252,7 +252,7 @@ func TestWithAccountCreationTokenSingleUse(t *testing.T) {
 	}
 }
 
-// ApiAccountTest's public parts (auth-accounts.md §10).
+// ApiAccountTest's public parts.
 
 func TestApiAccountTest_testSimpleAccount(t *testing.T) {
 	e := newCreationEnv(t, map[string]string{"ACCOUNT_REALM": "realm.example.org"})

@@ -11,7 +11,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 )
 
-// Ports of FlexiAPI's ApiAccountCreationTokenTest (auth-accounts.md §10),
+// Ports of FlexiAPI's ApiAccountCreationTokenTest,
 // one Go test per reference test, against the real push (moto).
 
 func crPushBody(provider, param, prid string) string {

@@ -39,7 +39,7 @@ func (e *env) digest(method, path, username, password, body string) (response, s
 	}
 	challenges := first.Header.Values("WWW-Authenticate")
 	if len(challenges) != 1 {
-		e.t.Fatalf("want exactly one WWW-Authenticate field (decision D3), got %q", challenges)
+		e.t.Fatalf("want exactly one WWW-Authenticate field, got %q", challenges)
 	}
 	authz := answer(parseChallenge(e.t, challenges[0]), method, path, username, password, "00000001")
 	from["Authorization"] = authz

@@ -98,7 +98,7 @@ func belcardDump(t *testing.T) string {
 }
 
 // TestLinphoneReadsVCards: belcard, the parser Linphone reads
-// /contacts/vcard with, accepts our cards. It needs D12's format: it
+// /contacts/vcard with, accepts our cards. It needs RFC 6350's format: it
 // refuses LF line endings and an unescaped comma in FN, both of which
 // FlexiAPI sends. belcard keeps text values as written (escapes included),
 // so the values are compared in their RFC 6350 form.

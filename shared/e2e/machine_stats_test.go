@@ -20,8 +20,9 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
 )
 
-// Flexisip's statistics on the machine API: the same sequence (§4.8)
-// stores the same items through each door, and a bad key stores nothing.
+// Flexisip's statistics on the machine API: the same sequence (what
+// Flexisip really sends) stores the same items through each door, and a
+// bad key stores nothing.
 
 // writeTime are the attributes a write stamps with its own time: the
 // only ones that may differ between two replays of one sequence.

@@ -205,7 +205,7 @@ func TestMessagesUnreachableProxy(t *testing.T) {
 	}
 }
 
-// TestMessagesNotConfigured (D26): without SIP_PROXY and a sender,
+// TestMessagesNotConfigured: without SIP_PROXY and a sender,
 // /api/messages is not a route: 404 with FlexiAPI's message for every
 // method and every caller, and the authorizer never runs.
 func TestMessagesNotConfigured(t *testing.T) {

@@ -26,10 +26,11 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
 )
 
-// Port of FlexiAPI's AccountProvisioningTest (resources.md §8) and of
+// Port of FlexiAPI's AccountProvisioningTest and of
 // AccountJWTAuthenticationTest::testBaseProvisioning, through the local
-// gateway, plus the decisions D21 (media type), D22 (order, atomic
-// consumption) and D23 (web routes without credentials).
+// gateway, plus our differences (docs/compatibility.md, "Provisioning and
+// vCard"): the media type, the order of the checks and the atomic
+// consumption of a token, the web routes without credentials.
 
 const xlinphone = "X-Linphone-Provisioning"
 
@@ -57,14 +58,14 @@ func (p provXML) entries() map[string][]string {
 	return out
 }
 
-// expectXML checks a 200 provisioning answer (D21) and parses it.
+// expectXML checks a 200 provisioning answer and parses it.
 func expectXML(t *testing.T, r response) provXML {
 	t.Helper()
 	if r.Status != 200 {
 		t.Fatalf("status %d: %s", r.Status, r.Body)
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/xml" {
-		t.Fatalf("Content-Type %q, want exactly application/xml (D21)", ct)
+		t.Fatalf("Content-Type %q, want exactly application/xml", ct)
 	}
 	if !strings.HasPrefix(r.Body, `<?xml version="1.0" encoding="UTF-8"?><config xmlns="http://www.linphone.org/xsds/lpconfig.xsd">`) {
 		t.Fatalf("declaration and root: %s", r.Body)
@@ -132,7 +133,7 @@ func TestAccountProvisioningTestDisabledProvisioningHeader(t *testing.T) {
 	}
 }
 
-// The reference answers 302 (From validation redirect); D23: 401 JSON
+// The reference answers 302 (From validation redirect); we answer 401 JSON
 // without challenge, and with From one Digest challenge.
 func TestAccountProvisioningTestXLinphoneProvisioningHeader(t *testing.T) {
 	e := newEnv(t, nil)
@@ -145,7 +146,7 @@ func TestAccountProvisioningTestXLinphoneProvisioningHeader(t *testing.T) {
 	r = e.do("GET", "/provisioning/me", header{xlinphone: "1", "From": "sip:provme@" + domain}, "")
 	expect(t, r, 401)
 	if h := r.Header.Values("WWW-Authenticate"); len(h) != 1 || !strings.Contains(h[0], "algorithm=MD5") {
-		t.Fatalf("one challenge (D3): %q", h)
+		t.Fatalf("one challenge: %q", h)
 	}
 	// The Digest round works on the web route, as Linphone does it.
 	c := parseChallenge(t, r.Header.Get("WWW-Authenticate"))
@@ -168,8 +169,8 @@ func TestAccountProvisioningTestAuthenticatedProvisioning(t *testing.T) {
 			t.Fatalf("%v", got)
 		}
 	}
-	// A blocked account: 403 on /provisioning/me (as on /api, D12), while
-	// its provisioning token still works (no blocked check, D22).
+	// A blocked account: 403 on /provisioning/me (as on /api), while its
+	// provisioning token still works (no blocked check, as FlexiAPI).
 	token := *e.storedAccount(float64(u.ID)).ProvisioningToken
 	expect(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/block", u.ID), ""), 200)
 	expectMessage(t, e.provision("/provisioning/me", header{"X-Api-Key": u.Key}), 403, "Account blocked")
@@ -320,8 +321,9 @@ func TestAccountJWTAuthenticationTestBaseProvisioning(t *testing.T) {
 	}
 }
 
-// TestProvisioningConcurrentDownloads: D22 step 5, two (here eight)
-// simultaneous downloads of one token: exactly one 200.
+// TestProvisioningConcurrentDownloads: the token is consumed atomically,
+// so two (here eight) simultaneous downloads of one token get exactly one
+// 200.
 func TestProvisioningConcurrentDownloads(t *testing.T) {
 	e := newEnv(t, nil)
 	acc, _ := e.userAccount(`{"username":"racer1","password":"123456","algorithm":"SHA-256"}`)
@@ -353,8 +355,9 @@ func TestProvisioningConcurrentDownloads(t *testing.T) {
 	}
 }
 
-// TestProvisioningHeaderGateConsumesNothing: D22 step 1, a request
-// without the header changes nothing (FlexiAPI burns the token first).
+// TestProvisioningHeaderGateConsumesNothing: the header gate comes first,
+// so a request without the header changes nothing (FlexiAPI burns the
+// token first).
 func TestProvisioningHeaderGateConsumesNothing(t *testing.T) {
 	e := newEnv(t, nil)
 	acc, key := e.userAccount(`{"username":"gated1","password":"123456","algorithm":"SHA-256"}`)

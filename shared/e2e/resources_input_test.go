@@ -174,7 +174,7 @@ func TestResourcesMultiDomainAdmin(t *testing.T) {
 		t.Fatalf("contacts: %s", got)
 	}
 	// A user's scope is APP_SIP_DOMAIN: the other domain's contact is
-	// absent from its set (resources.md §1.2).
+	// absent from its set.
 	user := e.newAccount("localuser", "password", "SHA-256", false)
 	expectText(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/contacts/%d", user.ID, other.ID), ""), 200, "")
 	expectText(t, e.asAdmin("POST", fmt.Sprintf("/api/accounts/%d/contacts/%d", user.ID, user.ID), ""), 200, "")

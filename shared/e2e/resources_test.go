@@ -10,8 +10,8 @@ import (
 )
 
 // Ports of FlexiAPI's ApiAccountContactsTest, ApiAccountTypeTest,
-// ApiAccountActionTest and ApiAccountDictionaryTest (resources.md §8),
-// through the gateway, plus the show endpoints FlexiAPI answers 500 (D9).
+// ApiAccountActionTest and ApiAccountDictionaryTest, through the gateway,
+// plus the documented show endpoints FlexiAPI always answers 500.
 
 // TestApiAccountContactTest_testCreate: direct contacts, a type and an
 // action on a contact, the user's view, then a list of three members
@@ -69,7 +69,7 @@ func TestApiAccountContactTest_testCreate(t *testing.T) {
 	const contactKeys = "id username domain activated dtmf_protocol display_name types actions"
 	for _, body := range elements(t, mine.Body) {
 		if got := strings.Join(keysOf(t, body), " "); got != contactKeys {
-			t.Fatalf("contact keys (D10): %s", got)
+			t.Fatalf("contact keys (no other account's secrets): %s", got)
 		}
 		if strings.Contains(body, "provisioning_token") || strings.Contains(body, "passwords") {
 			t.Fatalf("a contact carries secrets: %s", body)
@@ -140,7 +140,7 @@ func TestApiAccountContactTest_testCreate(t *testing.T) {
 	if got := idsOf(e.asAdmin("GET", "/api/accounts/me/contacts", "").array(t)); !slices.Equal(got, []int64{c1.ID, c2.ID, c3.ID}) {
 		t.Fatalf("deduplicated set: %v", got)
 	}
-	// The list's count, and its show (D9).
+	// The list's count, and its show (a 500 in FlexiAPI).
 	show := e.asAdmin("GET", fmt.Sprintf("/api/contacts_lists/%d", listID), "")
 	expect(t, show, 200)
 	if got := strings.Join(keysOf(t, show.Body), " "); got != "id title description created_at updated_at contacts_count" || show.JSON(t)["contacts_count"] != float64(3) {
@@ -246,7 +246,7 @@ func TestApiAccountTypeTest_testAccountAddType(t *testing.T) {
 		t.Fatalf("types after removal: %v", a.Types)
 	}
 	expectMessage(t, e.asAdmin("DELETE", path, ""), 403, "")
-	// The documentation's spelling is the contact removal (resources.md §2.1).
+	// The documentation's spelling is the contact removal.
 	expectMessage(t, e.asAdmin("DELETE", fmt.Sprintf("/api/accounts/%d/contacts/%d", acc.ID, id), ""), 403, "")
 	// Deleting a type detaches it from its accounts.
 	expectText(t, e.asAdmin("POST", path, ""), 200, "")
@@ -332,7 +332,7 @@ func TestApiAccountActionTest_testUpdate(t *testing.T) {
 	if list := e.asAdmin("GET", fmt.Sprintf("/api/accounts/%d/actions", acc.ID), ""); !strings.Contains(list.Body, `"code":"abc"`) {
 		t.Fatalf("list: %s", list.Body)
 	}
-	// Show works (D9); PATCH is PUT; both fields are required.
+	// Show works (a 500 in FlexiAPI); PATCH is PUT; both fields are required.
 	if s := e.asAdmin("GET", path, ""); s.Status != 200 || s.Body != fmt.Sprintf(`{"id":%d,"key":"123","code":"abc"}`, id) {
 		t.Fatalf("show: %d %s", s.Status, s.Body)
 	}
@@ -379,7 +379,7 @@ func TestApiAccountDictionaryTest_testCreate(t *testing.T) {
 		t.Fatalf("entry: %d %s", got.Status, got.Body)
 	}
 	expectText(t, e.asAdmin("GET", base+"/foo", ""), 200, "")
-	// Empty is {} (D7); numbers and booleans are stored as text.
+	// Empty is {} (not PHP's []); numbers and booleans are stored as text.
 	expectText(t, e.asAdmin("DELETE", base+"/hop", ""), 200, "1")
 	if got := e.asAdmin("GET", base, ""); got.Body != `{}` {
 		t.Fatalf("empty dictionary: %s", got.Body)

@@ -438,7 +438,7 @@ func TestDevices(t *testing.T) {
 
 	r := e.withKey(u.Key, "GET", "/api/accounts/me/devices", "")
 	if r.Status != 200 || r.Body != "{}" {
-		t.Fatalf("no devices: %d %q (want {}, D7)", r.Status, r.Body)
+		t.Fatalf("no devices: %d %q (want {}, not PHP's [])", r.Status, r.Body)
 	}
 	contact := func(uuid, ua string, updated int) string {
 		return fmt.Sprintf(`<sip:%s@192.0.2.4:5060;transport=tcp;callid=c%d;expires=3600;cseq=2;updatedAt=%d;alias=no;usedAsRoute=no`+

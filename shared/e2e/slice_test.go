@@ -46,7 +46,7 @@ func TestAccountsMe(t *testing.T) {
 	r := e.asAdmin("GET", "/api/accounts/me", "")
 	expect(t, r, 200)
 	if got := strings.Join(keysOf(t, r.Body), " "); got != fullKeys {
-		t.Fatalf("keys (auth-accounts.md §4.1):\n got %s\nwant %s", got, fullKeys)
+		t.Fatalf("keys (FlexiAPI's full account JSON):\n got %s\nwant %s", got, fullKeys)
 	}
 	m := r.JSON(t)
 	if m["id"] != float64(e.admin.ID) || m["username"] != "admin" || m["domain"] != domain || m["activated"] != true ||
@@ -57,7 +57,7 @@ func TestAccountsMe(t *testing.T) {
 		t.Fatalf("admin is the role object, not a boolean: %v", m["admin"])
 	}
 	if d, ok := m["dictionary"].(map[string]any); !ok || len(d) != 0 {
-		t.Fatalf("empty dictionary is {} (D7): %v", m["dictionary"])
+		t.Fatalf("empty dictionary is {}, not PHP's []: %v", m["dictionary"])
 	}
 	if p := m["passwords"].([]any); len(p) != 1 || p[0].(map[string]any)["algorithm"] != "SHA-256" || len(p[0].(map[string]any)) != 1 {
 		t.Fatalf("passwords show the algorithm only: %v", p)

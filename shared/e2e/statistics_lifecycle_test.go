@@ -10,7 +10,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
 )
 
-// TestStatisticsLifecycle: what deletes statistics (resources.md §4.9).
+// TestStatisticsLifecycle: what deletes statistics.
 // An admin deletion removes what the account sent, not what it received;
 // a self-deletion keeps everything.
 func TestStatisticsLifecycle(t *testing.T) {

@@ -24,7 +24,7 @@ import (
 )
 
 // Statistics: the port of FlexiAPI's ApiStatisticsTest, then what Flexisip
-// really sends (resources.md §4.8), replayed, raced and costed.
+// really sends, replayed, raced and costed.
 
 // statID is a Flexisip-shaped id: 64 hex characters.
 func statID(seed string) string {
@@ -92,8 +92,8 @@ func s(v types.AttributeValue) string {
 	return attrText(v)
 }
 
-// TestApiStatisticsTestTestMessages ports testMessages (resources.md §8),
-// with decision D25: a re-posted id is 200 and changes nothing.
+// TestApiStatisticsTestTestMessages ports testMessages, with our
+// difference: a re-posted id is 200 and changes nothing.
 func TestApiStatisticsTestTestMessages(t *testing.T) {
 	e := newEnv(t, nil)
 	sender := e.newAccount("statsender", "secret-pass", "SHA-256", false)
@@ -109,7 +109,7 @@ func TestApiStatisticsTestTestMessages(t *testing.T) {
 		t.Fatalf("stored %v", item)
 	}
 
-	// The same id from someone else: 200, first write wins (D25).
+	// The same id from someone else: 200, first write wins.
 	expect(t, e.asAdmin("POST", "/api/statistics/messages", strings.Replace(body, "statsender@", "other@", 1)), 200)
 	if got := e.messageItem(id); !reflect.DeepEqual(got, item) {
 		t.Fatalf("a re-post changed the message: %v", got)
@@ -167,8 +167,9 @@ func TestApiStatisticsTestTestMessages(t *testing.T) {
 	}
 }
 
-// TestApiStatisticsTestTestCalls ports testCalls, with D11 (a PATCH keeps
-// what it does not carry, the nested invite_terminated is stored) and D25.
+// TestApiStatisticsTestTestCalls ports testCalls, with our differences (a
+// PATCH keeps what it does not carry, the nested invite_terminated is
+// stored, a re-post changes nothing).
 func TestApiStatisticsTestTestCalls(t *testing.T) {
 	e := newEnv(t, nil)
 	sender := e.newAccount("statcaller", "secret-pass", "SHA-256", false)
@@ -209,7 +210,7 @@ func TestApiStatisticsTestTestCalls(t *testing.T) {
 	expect(t, r, 200)
 	row := r.JSON(t)
 	if row["rang_at"] != "2024-03-25T10:11:14.000000Z" || row["invite_terminated_at"] != "2024-03-25T10:11:21.000000Z" || row["invite_terminated_state"] != "accepted" {
-		t.Fatalf("a PATCH with rang_at only must keep invite_terminated (D11): %v", row)
+		t.Fatalf("a PATCH with rang_at only must keep invite_terminated: %v", row)
 	}
 	devs := devices(e.callItem(id))
 	if len(devs) != 1 || devs["dev1"]["r"] != "2024-03-25T10:11:14Z" || devs["dev1"]["s"] != "accepted" || devs["dev1"]["a"] != "2024-03-25T10:11:21Z" {
@@ -222,7 +223,7 @@ func TestApiStatisticsTestTestCalls(t *testing.T) {
 		t.Fatalf("call keys %v", got)
 	}
 	if got := r.JSON(t)["ended_at"]; got != "2024-03-25T10:34:56.000000Z" {
-		t.Fatalf("ended_at %v: an offset is converted to UTC (D11)", got)
+		t.Fatalf("ended_at %v: an offset is converted to UTC", got)
 	}
 
 	expect(t, e.asAdmin("DELETE", fmt.Sprintf("/api/accounts/%d", sender.ID), ""), 200)
@@ -234,7 +235,7 @@ func TestApiStatisticsTestTestCalls(t *testing.T) {
 // flexisipEvent is one request of Flexisip's statistics client.
 type flexisipEvent struct{ method, path, body string }
 
-// flexisipSequence is what Flexisip sends (§4.8) for a call from tony to
+// flexisipSequence is what Flexisip really sends for a call from tony to
 // mike, who has two devices (one answers), and a message from alice to
 // bob and carol (one device each), the device ids raw as +sip.instance.
 func flexisipSequence(callID, msgID string) []flexisipEvent {
@@ -287,7 +288,7 @@ func TestStatisticsFlexisipReplay(t *testing.T) {
 	}
 	d := devices(call)[`"<urn:uuid:8f6c2b1e-1111-4000-8000-000000000001>"`]
 	if d["r"] != "2024-03-25T10:11:13Z" || d["s"] != "accepted" || d["a"] != "2024-03-25T10:11:20Z" {
-		t.Fatalf("the termination PATCH must keep rang_at and store invite_terminated (D11): %v", d)
+		t.Fatalf("the termination PATCH must keep rang_at and store invite_terminated: %v", d)
 	}
 	counts := e.asAdmin("GET", countsDay, "")
 	expect(t, counts, 200)

@@ -12,7 +12,7 @@ import (
 )
 
 // TestVCardExport: GET /contacts/vcard and /contacts/vcard/{sip} through
-// the gateway (resources.md §5.1 with D12, D23, D27): the caller's direct
+// the gateway, as RFC 6350 asks (docs/compatibility.md): the caller's direct
 // contacts and the members of its attached lists, once each, ascending id,
 // read back by an independent RFC 6350 reader with every property checked.
 func TestVCardExport(t *testing.T) {
@@ -41,7 +41,7 @@ func TestVCardExport(t *testing.T) {
 	}
 	expect(t, e.asAdmin("POST", "/api/accounts/"+alice+"/actions", `{"key":"open","code":"1234"}`), 201)
 	expect(t, e.asAdmin("POST", "/api/accounts/"+alice+"/actions", `{"key":"close","code":"99"}`), 201)
-	// bob has an action but no DTMF protocol: no action property (§2.2).
+	// bob has an action but no DTMF protocol: no action property.
 	expect(t, e.asAdmin("POST", "/api/accounts/"+carol+"/actions", `{"key":"ring","code":"7"}`), 201)
 
 	me := fmt.Sprint(viewer.ID)
@@ -87,7 +87,7 @@ func TestVCardExport(t *testing.T) {
 		}
 	}
 	if strings.Contains(r.Body, "provisioning") || strings.Contains(r.Body, "ha1") {
-		t.Fatalf("a card leaks a secret (D10): %s", r.Body)
+		t.Fatalf("a card leaks a secret: %s", r.Body)
 	}
 
 	// One card, matched case-insensitively; not in the set: 404.
@@ -104,7 +104,7 @@ func TestVCardExport(t *testing.T) {
 		t.Fatalf("empty set: %d %q", r.Status, r.Body)
 	}
 
-	// D23: no credentials → 401 JSON without challenge; From → one challenge;
+	// No credentials → 401 JSON without challenge; From → one challenge;
 	// the Digest round works.
 	r = e.do("GET", "/contacts/vcard", header{"Accept": "text/vcard"}, "")
 	expect(t, r, 401)
@@ -116,7 +116,7 @@ func TestVCardExport(t *testing.T) {
 		t.Fatalf("Digest: %d %q", final.Status, final.Body)
 	}
 
-	// D12: a blocked account gets 403.
+	// A blocked account gets 403, as on /api.
 	expect(t, e.asAdmin("POST", "/api/accounts/"+me+"/block", ""), 200)
 	expectMessage(t, e.withKey(viewer.Key, "GET", "/contacts/vcard", ""), 403, "Account blocked")
 	expectMessage(t, e.withKey(viewer.Key, "GET", "/contacts/vcard/alice1@"+domain, ""), 403, "Account blocked")

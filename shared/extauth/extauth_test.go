@@ -170,8 +170,8 @@ func TestCheckWithoutQop(t *testing.T) {
 	}
 }
 
-// RFC 7616 §3.9.1's SHA-256 example (its nonce and cnonce hold "/"),
-// checked from a clear-text password row.
+// The SHA-256 example of RFC 7616, section 3.9.1 (its nonce and cnonce
+// hold "/"), checked from a clear-text password row.
 func TestCheckRFC7616(t *testing.T) {
 	cfg, _ := config.Load(func(k string) string {
 		return map[string]string{"APP_KEY": "k", "ACCOUNT_REALM": "http-auth@example.org"}[k]

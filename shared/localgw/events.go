@@ -193,7 +193,8 @@ func resourceID(resource string) string {
 
 // remapped are the integration response headers API Gateway (REST) does
 // not pass through but renames to x-amzn-Remapped-<name>: a function
-// cannot send a challenge (decision D3) or override the gateway's own.
+// cannot send a Digest challenge (the authorizer does) or override the
+// gateway's own.
 var remapped = map[string]string{
 	"authorization":    "Authorization",
 	"connection":       "Connection",

@@ -36,7 +36,7 @@ func Example() {
 		Table:              api.Routes,
 		Functions:          fns,
 		Authorizer:         &localgw.Function{Name: "authorizer", Path: "build/authorizer/bootstrap", Env: env, Logger: logger},
-		RateLimitPerMinute: 600, // decision D16
+		RateLimitPerMinute: 600, // FlexiAPI's limit
 		Logger:             logger,
 	})
 	if err != nil {

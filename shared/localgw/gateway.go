@@ -37,7 +37,7 @@ type Config struct {
 	// Stage is the stage prefix of the URLs ("prod" serves /prod/api/...);
 	// "" serves the API at the root, as a custom domain does.
 	Stage string
-	// RateLimitPerMinute is the per-IP limit (decision D16: 600); 0 is off.
+	// RateLimitPerMinute is the per-IP limit (FlexiAPI's is 600); 0 is off.
 	// The machine API (an HTTP API) has no per-IP limit: ignored there.
 	RateLimitPerMinute int
 	Logger             *slog.Logger

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// rateLimiter is FlexiAPI's global throttle (decision D16): at most limit
+// rateLimiter is FlexiAPI's global throttle (on AWS, a WAF rule): at most limit
 // requests per client IP in fixed one-minute windows, each window opening
 // at the client's first request, as Laravel's throttle middleware counts.
 type rateLimiter struct {

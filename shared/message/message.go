@@ -1,4 +1,4 @@
-// Package message is the domain of POST /api/messages (decision D13): a
+// Package message is the domain of POST /api/messages: a
 // text sent as a SIP MESSAGE by a configured sender. It owns the port the
 // SIP transport (shared/sip) implements and the errors the handler maps
 // to FlexiAPI's answers; it imports no SIP stack, so the documentation

@@ -1,5 +1,5 @@
 // Package messageapi adapts POST /api/messages to the message domain and
-// renders FlexiAPI's answers (resources.md §3.4). It imports no SIP stack
+// renders FlexiAPI's answers. It imports no SIP stack
 // and no AWS SDK: the meta function links its schemas for the docs.
 package messageapi
 
@@ -53,7 +53,7 @@ type handlers struct {
 
 // Handlers maps the messages group's handler names to code. send may be
 // nil when SIP is not configured: the route is then not deployed and the
-// router never calls it (decision D26).
+// router never calls it (404, as FlexiAPI without its daemon).
 func Handlers(send message.Sender, timeout time.Duration, log *slog.Logger) map[string]api.Handler {
 	if log == nil {
 		log = slog.Default()

@@ -17,9 +17,10 @@ import (
 
 // Push sends the account creation token to a device with SNS mobile push:
 // the platform application comes from SNS_PUSH_PLATFORM_APPLICATIONS
-// (decision D18), the device's platform endpoint is created (or found) for
-// its pn_prid, and the token goes as an FCM data message or an APNs
-// background push, FlexiAPI's custom payload {"token": "…"}.
+// (pn_provider:pn_param, else pn_provider), the device's platform
+// endpoint is created (or found) for its pn_prid, and the token goes as
+// an FCM data message or an APNs background push, FlexiAPI's custom
+// payload {"token": "…"}.
 type Push struct {
 	apps map[string]string // pn_provider[:pn_param] → application name or ARN
 

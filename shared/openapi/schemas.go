@@ -80,7 +80,7 @@ func dateTime(nullable bool) obj {
 }
 
 // accountView says which keys an account JSON variant has
-// (auth-accounts.md §4.2; shared/account/json.go renders them).
+// (FlexiAPI's variants; shared/account/json.go renders them).
 type accountView struct {
 	name, desc       string
 	confirmationKey  bool

@@ -11,7 +11,7 @@ import (
 )
 
 // QRSize is the PNG's side in pixels: FlexiAPI's 300 px code with a 10 px
-// margin comes out 320×320 (resources.md §5.2.5).
+// margin comes out 320×320.
 const QRSize = 320
 
 // QRPNG encodes text as a QR code PNG: error correction level H, black

@@ -18,10 +18,10 @@ type Section struct {
 }
 
 // ParseRC reads a linphonerc file as Linphone itself does, not with
-// FlexiAPI's PHP INI reader (resources.md §5.2.2, §5.4: the recommended
-// faithful parser, a documented difference): a value is the raw text after
-// the first '=' up to the end of the line (trimmed), so "<sip:x;transport=tls>"
-// and "yes" stay as written. Lines starting with '#' or ';' are comments;
+// FlexiAPI's PHP INI reader (a faithful parser, a difference written in
+// docs/compatibility.md): a value is the raw text after the first '=' up
+// to the end of the line (trimmed), so "<sip:x;transport=tls>" and "yes"
+// stay as written. Lines starting with '#' or ';' are comments;
 // keys before the first section header are ignored (FlexiAPI answers 500).
 // A section named twice continues the first one, and a key set twice keeps
 // its first position with the last value, as Linphone's configuration does.

@@ -133,9 +133,9 @@ func (s *Service) currentByToken(ctx context.Context, token string) (*account.Ac
 	return a, nil
 }
 
-// ByToken is GET /provisioning/{provisioning_token} after the header gate
-// (D22): the token must be the account's current one and the activation
-// not expired; then, atomically, the token is consumed, the account
+// ByToken is GET /provisioning/{provisioning_token} after the header gate:
+// the token must be the account's current one and the activation not
+// expired; then, atomically, the token is consumed, the account
 // activated and (reset) its passwords replaced; then the XML.
 func (s *Service) ByToken(ctx context.Context, base, token string, reset bool) ([]byte, error) {
 	a, err := s.currentByToken(ctx, token)

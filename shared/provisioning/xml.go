@@ -1,4 +1,4 @@
-// Package provisioning is Linphone remote provisioning (resources.md §5.2):
+// Package provisioning is Linphone remote provisioning:
 // the XML a Linphone app downloads, the QR code that carries its URL, the
 // linphonerc merged into it, and the flows that resolve an account from a
 // provisioning token, an auth token or the authenticated caller.
@@ -16,7 +16,7 @@ import (
 // Namespace is the root element's namespace (lpconfig.xsd).
 const Namespace = "http://www.linphone.org/xsds/lpconfig.xsd"
 
-// ContentType is FlexiAPI's header, exactly (D21).
+// ContentType is FlexiAPI's header, exactly.
 const ContentType = "application/xml"
 
 // Document is what one provisioning answer contains.
@@ -50,10 +50,10 @@ type xmlEntry struct {
 	Value     string `xml:",chardata"`
 }
 
-// Sections builds the document's sections in FlexiAPI's order
-// (resources.md §5.2.2): the RC file's sections, a "misc" section with the
-// vCard list URL (always a new one, as FlexiAPI), then, for an account,
-// "proxy_0" and one "auth_info_N" per password. An RC section of those
+// Sections builds the document's sections in FlexiAPI's order: the RC
+// file's sections, a "misc" section with the vCard list URL (always a new
+// one, as FlexiAPI), then, for an account, "proxy_0" and one
+// "auth_info_N" per password. An RC section of those
 // names is completed and moved to the end, as FlexiAPI does.
 func (d Document) Sections() []Section {
 	sections := cloneSections(d.RC)
@@ -105,9 +105,10 @@ func RegIdentity(a *account.Account) string {
 	return `"` + name + `" ` + addr
 }
 
-// Render writes the XML: an XML declaration saying UTF-8 (D21), then the
-// <config> element on one line. encoding/xml escapes every text and
-// attribute value (FlexiAPI's builder fails with a 500 on a raw '&').
+// Render writes the XML: an XML declaration saying UTF-8 (ours: FlexiAPI
+// writes none), then the <config> element on one line. encoding/xml
+// escapes every text and attribute value (FlexiAPI's builder fails with a
+// 500 on a raw '&').
 func (d Document) Render() []byte {
 	doc := xmlConfig{Xmlns: Namespace}
 	overwrite := ""

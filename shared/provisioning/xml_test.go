@@ -57,7 +57,8 @@ func flat(p parsed) []string {
 
 func str(s string) *string { return &s }
 
-// TestSpecExample: resources.md §5.2.2's example document, read back.
+// TestSpecExample: the example document of FlexiAPI's provisioning
+// behaviour, read back.
 func TestSpecExample(t *testing.T) {
 	ha1 := "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
 	a := &account.Account{Username: "john", Domain: "sip.example.com", DisplayName: str("John Doe"),

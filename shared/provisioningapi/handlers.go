@@ -20,7 +20,7 @@ import (
 func Schemas(cfg *config.Config) api.Schemas { return api.Schemas{} }
 
 // Contacts gives the vCard export an account's effective contact set
-// under a domain scope (resources.md §1.2: direct contacts and members of
+// under a domain scope (direct contacts and members of
 // attached lists, deduplicated, ascending id) and one member of it found
 // by user@domain (404 otherwise): *resource.Service.
 type Contacts interface {
@@ -54,9 +54,9 @@ func Handlers(svc *provisioning.Service, accounts *account.Service, contacts Con
 // MsgHeaderMissing is FlexiAPI's 400 without x-linphone-provisioning.
 const MsgHeaderMissing = "x-linphone-provisioning header is missing"
 
-// gate is the x-linphone-provisioning check (resources.md §5.2.2), first
-// of all (D22): a refused request reads and changes nothing. Any value,
-// even empty, counts as present.
+// gate is the x-linphone-provisioning check, first of all: a refused
+// request reads and changes nothing (FlexiAPI consumes the token first).
+// Any value, even empty, counts as present.
 func (h handlers) gate(r *api.Request) error {
 	if !h.cfg.ProvisioningNeedHeader {
 		return nil
@@ -137,7 +137,7 @@ func (h handlers) renewMe(ctx context.Context, r *api.Request) (*api.Response, e
 }
 
 // renew is the admin GET /api/accounts/{id}/provision. FlexiAPI answers
-// 500 to a non-numeric id; we answer 422 (D2), as the other admin
+// 500 to a non-numeric id; we answer 422, as the other admin
 // account actions do.
 func (h handlers) renew(ctx context.Context, r *api.Request) (*api.Response, error) {
 	id, ok := r.IntParam("id")

@@ -9,7 +9,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/vcard"
 )
 
-// vcardContact is what a card shows of an account (nothing secret: D10).
+// vcardContact is what a card shows of an account (nothing secret).
 func vcardContact(a *account.Account) vcard.Contact {
 	c := vcard.Contact{Username: a.Username, Domain: a.Domain, DisplayName: a.DisplayName, DTMFProtocol: a.DTMFProtocol}
 	for _, t := range a.Types {
@@ -31,7 +31,7 @@ func vcardResponse(accounts []*account.Account) *api.Response {
 
 // vcardIndex is GET /contacts/vcard: every card of the caller's contact
 // set; an empty set is an empty body. A blocked caller gets 403 from the
-// guard (D12).
+// guard, as on /api.
 func (h handlers) vcardIndex(ctx context.Context, r *api.Request) (*api.Response, error) {
 	p := r.Principal
 	contacts, err := h.contacts.MyContacts(ctx, p.AccountID, h.accounts.Scope(p.Admin))

@@ -40,7 +40,7 @@ func (s *Service) DirectContact(ctx context.Context, id, contactID int64, scope 
 }
 
 // AddContact: account exists (404), not yet a contact (403), the contact
-// exists under the scope (404), then the link (resources.md §1.4).
+// exists under the scope (404), then the link (FlexiAPI's order).
 func (s *Service) AddContact(ctx context.Context, id, contactID int64, scope string) error {
 	if _, err := s.account(ctx, id, scope); err != nil {
 		return err
@@ -67,7 +67,7 @@ func (s *Service) RemoveContact(ctx context.Context, id, contactID int64, scope 
 	return s.store.RemoveContact(ctx, id, contactID)
 }
 
-// MyContacts is the effective contact set of a user (resources.md §1.2):
+// MyContacts is the effective contact set of a user:
 // direct contacts and the members of the attached lists, once each,
 // ascending id, under the caller's scope. It costs one Query of the
 // account's partition, one Query per attached list and the reads of the

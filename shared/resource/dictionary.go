@@ -27,7 +27,8 @@ func resourcesSize(a *account.Account) int {
 	return size
 }
 
-// MaxDictionaryField is the length bound of keys and values (D24).
+// MaxDictionaryField is the length bound of keys and values: FlexiAPI's
+// columns, which it truncates silently and we refuse (422).
 const MaxDictionaryField = 255
 
 // Dictionary is the account's dictionary, in insertion order.

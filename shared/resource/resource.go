@@ -1,6 +1,6 @@
 // Package resource is the domain of what FlexiAPI attaches to accounts:
 // direct contacts, contacts lists (members, lists attached to accounts),
-// account types, DTMF actions and the dictionary (resources.md §1, §2).
+// account types, DTMF actions and the dictionary.
 // It holds the rules and the check orders FlexiAPI answers with, against a
 // small Store interface; shared/store implements it on the single table.
 package resource

@@ -40,7 +40,7 @@ func (h handlers) actionIndex(ctx context.Context, r *api.Request) (*api.Respons
 	return api.RawJSON(http.StatusOK, jsonArray(items)), nil
 }
 
-// actionShow is the documented show (FlexiAPI answers 500, D9).
+// actionShow is the documented show (FlexiAPI's always answers 500).
 func (h handlers) actionShow(ctx context.Context, r *api.Request) (*api.Response, error) {
 	id, err := ids(r, "id", "action_id")
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/resource"
 )
 
-// dictionaryKey reads {key}, bounded like the values (D24).
+// dictionaryKey reads {key}, bounded like the values (255 characters).
 func dictionaryKey(r *api.Request) (string, error) {
 	k := r.Param("key")
 	if utf8.RuneCountInString(k) > resource.MaxDictionaryField {
@@ -25,7 +25,7 @@ func valueJSON(v string) []byte {
 	return append(b, '}')
 }
 
-// dictionaryIndex answers the map ({} when empty: D7).
+// dictionaryIndex answers the map ({} when empty, not PHP's []).
 func (h handlers) dictionaryIndex(ctx context.Context, r *api.Request) (*api.Response, error) {
 	id, err := ids(r, "id")
 	if err != nil {

@@ -26,7 +26,7 @@ func Schemas(*config.Config) api.Schemas {
 
 // RouterSchemas are Schemas as the router runs them: the action bodies
 // are validated by their handlers, after the DTMF check that FlexiAPI
-// runs first (resources.md §2.2); the router's copy of them checks nothing.
+// runs first; the router's copy of them checks nothing.
 func RouterSchemas(cfg *config.Config) api.Schemas {
 	out := Schemas(cfg)
 	out[resource.SchemaAction] = validate.Schema{}
@@ -80,11 +80,11 @@ func Handlers(svc *resource.Service) map[string]api.Handler {
 	}
 }
 
-// scope is the caller's domain filter (resources.md §0.1).
+// scope is the caller's domain filter (FlexiAPI's domain scope).
 func (h handlers) scope(r *api.Request) string { return h.accts.Scope(r.Principal.Admin) }
 
 // ids reads numeric path parameters. FlexiAPI answers a PHP type error
-// (500) to a non-numeric one; we answer 422 on that parameter (D2).
+// (500) to a non-numeric one; we answer 422 on that parameter.
 // Every bad parameter is reported at once.
 func ids(r *api.Request, names ...string) ([]int64, error) {
 	out := make([]int64, len(names))

@@ -77,7 +77,7 @@ func (h handlers) listIndex(ctx context.Context, r *api.Request) (*api.Response,
 	return api.RawJSON(http.StatusOK, jsonArray(items)), nil
 }
 
-// listShow is the documented show (FlexiAPI answers 500, D9).
+// listShow is the documented show (FlexiAPI's always answers 500).
 func (h handlers) listShow(ctx context.Context, r *api.Request) (*api.Response, error) {
 	id, err := ids(r, "id")
 	if err != nil {

@@ -27,7 +27,7 @@ func (h handlers) typeIndex(ctx context.Context, r *api.Request) (*api.Response,
 	return api.RawJSON(http.StatusOK, jsonArray(items)), nil
 }
 
-// typeShow is the documented show (FlexiAPI answers 500, D9).
+// typeShow is the documented show (FlexiAPI's always answers 500).
 func (h handlers) typeShow(ctx context.Context, r *api.Request) (*api.Response, error) {
 	id, err := ids(r, "id")
 	if err != nil {

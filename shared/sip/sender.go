@@ -1,5 +1,5 @@
-// Package sip sends SIP MESSAGE requests (POST /api/messages, decision
-// D13) through the configured Flexisip proxy, as the configured sender,
+// Package sip sends SIP MESSAGE requests (POST /api/messages) straight
+// to the configured Flexisip proxy, as the configured sender,
 // answering the proxy's Digest challenge. It replaces FlexiAPI's
 // linphone-daemon socket. It holds no AWS type: the messages function
 // wires it, tests run it against SIPp.

@@ -12,8 +12,8 @@ import (
 const ISODateMessage = "validation.iso_date"
 
 // ParseISODate reads the ISO 8601 forms a statistics client sends and
-// returns the instant in UTC (decision D11: an offset is converted, not
-// dropped). Accepted: YYYY-MM-DD, then optionally "T" or " " and
+// returns the instant in UTC (an offset is converted, not dropped as
+// FlexiAPI does). Accepted: YYYY-MM-DD, then optionally "T" or " " and
 // HH:MM[:SS[.fraction]], then optionally Z, ±hh, ±hhmm or ±hh:mm. A date
 // part without a time is midnight UTC. Rejected, unlike FlexiAPI's regex:
 // purely numeric values (which the reference stores as Unix timestamps),

@@ -1,5 +1,5 @@
 // Package stats is the statistics domain: the events Flexisip pushes
-// (messages, calls and their devices, resources.md §4) and their
+// (messages, calls and their devices) and their
 // read-back by domain and period (our addition). It stores through the
 // small Store interface it owns; shared/store implements it.
 package stats
@@ -90,7 +90,8 @@ type Termination struct {
 	State string
 }
 
-// CallDeviceUpdate carries only the fields a PATCH sent (D11).
+// CallDeviceUpdate carries only the fields a PATCH sent: the others keep
+// their value (FlexiAPI overwrites them with NULL).
 type CallDeviceUpdate struct {
 	CallID     string
 	DeviceID   string

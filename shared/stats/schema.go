@@ -10,7 +10,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/validate"
 )
 
-// Request schemas of the statistics ingestion (resources.md §4.3-§4.7).
+// Request schemas of the statistics ingestion (the three POSTs and PATCHes).
 // The rules are FlexiAPI's, with its 500s turned into 422s: a from/to
 // without @, a date its parser would choke on.
 
@@ -73,7 +73,7 @@ func Schemas() map[string]validate.Schema {
 // termination is the rule of the nested invite_terminated object: at and
 // state go together (FlexiAPI's required_with, both ways), at is an ISO
 // date and state a string of at most MaxStateLength characters (FlexiAPI
-// validates neither, then stores nothing; D11 stores them); null and a
+// validates neither, then stores nothing; we store them); null and a
 // missing or null pair are no termination.
 type termination struct{}
 

@@ -12,7 +12,8 @@ import (
 // method is one conditional write: no read first (docs/access-patterns.md).
 type Store interface {
 	// CreateMessage stores a message unless its id exists; created is
-	// false for a re-post, which changes nothing (D25).
+	// false for a re-post, which changes nothing (first write wins, so a
+	// Flexisip retry is not a failure).
 	CreateMessage(ctx context.Context, m *Message) (created bool, err error)
 	CreateCall(ctx context.Context, c *Call) (created bool, err error)
 	// UpsertMessageDevice records a recipient device of an existing

@@ -168,7 +168,7 @@ func (s *Store) ReplaceAPIKey(ctx context.Context, a *account.Account, keyHash s
 
 // UseNonce counts one accepted use of a nonce with a single conditional
 // update: accepted only if nc is above the uses so far and the nonce was
-// not burnt (FlexiAPI's rule, §2.4.3, made atomic).
+// not burnt (FlexiAPI's rule, made atomic).
 func (s *Store) UseNonce(ctx context.Context, nonce string, nc uint32, expires time.Time) (authn.NonceUse, error) {
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:        &s.table,

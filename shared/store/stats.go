@@ -96,7 +96,8 @@ func optStr(item map[string]types.AttributeValue, name string, v *string) {
 	}
 }
 
-// CreateMessage stores a message unless its id exists (D11, D25).
+// CreateMessage stores a message unless its id exists (a re-post changes
+// nothing: first write wins).
 func (s *Store) CreateMessage(ctx context.Context, m *stats.Message) (bool, error) {
 	item := merge(messageKey(m.ID), map[string]types.AttributeValue{
 		"from_username": str(m.FromUsername), "from_domain": str(m.FromDomain),
@@ -225,7 +226,7 @@ func (s *Store) UpsertMessageDevice(ctx context.Context, d *stats.MessageDevice)
 }
 
 // UpsertCallDevice records a callee device's progress: only the fields
-// the request carries are set (D11), in one UpdateItem conditional on the
+// the request carries are set, in one UpdateItem conditional on the
 // call.
 func (s *Store) UpsertCallDevice(ctx context.Context, u stats.CallDeviceUpdate) (*stats.CallDevice, bool, error) {
 	h, id := deviceHash(u.DeviceID), deviceRowID(u.CallID, u.DeviceID)

@@ -7,7 +7,7 @@ import (
 )
 
 // An admin deletion of an account removes the statistics it sent, as
-// FlexiAPI's model event does (resources.md §4.9); self-deletion and the
+// FlexiAPI's model event does; self-deletion and the
 // clean-up of unconfirmed accounts keep them.
 func init() {
 	onAccountDeleted(func(ctx context.Context, s *Store, a *account.Account, byAdmin bool) error {

@@ -106,7 +106,7 @@ func (s *Store) period(ctx context.Context, kind, domain string, from, to time.T
 }
 
 // DeleteStatisticsFrom removes the messages and calls an account sent
-// (FlexiAPI deletes them with the account on an admin deletion, §4.9;
+// (FlexiAPI deletes them with the account on an admin deletion;
 // rows where it is only the recipient stay): a GSI2 Query by sender and
 // one DeleteItem per event (a device is an attribute of its event), a few
 // at a time, never a scan. It returns how many events it deleted.

@@ -303,7 +303,7 @@ func NoUppercase() Rule {
 }
 
 // phonePattern is respect/validation 2.2.4's phone rule rewritten for RE2
-// (fuzz-checked against the original, see the spec §5.1). Compiled on
+// (fuzz-checked against the original). Compiled on
 // first use: every function imports this package, few create accounts,
 // and each cold start would pay the compilation.
 var phonePattern = sync.OnceValue(func() *regexp.Regexp {

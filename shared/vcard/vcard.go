@@ -1,5 +1,5 @@
 // Package vcard renders the vCard 4.0 contact export of GET /contacts/vcard
-// (resources.md §5.1) as RFC 6350 asks (decision D12): CRLF line endings,
+// as RFC 6350 asks (FlexiAPI does not): CRLF line endings,
 // text values escaped, through github.com/emersion/go-vcard, with
 // FlexiAPI's X-LINPHONE-* properties.
 package vcard
@@ -11,7 +11,8 @@ import (
 	govcard "github.com/emersion/go-vcard"
 )
 
-// ContentType is the answer's media type (D12; FlexiAPI sends text/html).
+// ContentType is the answer's media type (RFC 6350's; FlexiAPI sends
+// text/html).
 const ContentType = "text/vcard; charset=utf-8"
 
 // FlexiAPI's extension properties.
@@ -34,7 +35,7 @@ type Contact struct {
 	// Types are the attached account types' keys, in type id order.
 	Types []string
 	// Actions, in action id order. FlexiAPI shows none while the
-	// account has no DTMF protocol (resources.md §2.2); Card applies it.
+	// account has no DTMF protocol; Card applies it.
 	Actions []Action
 }
 
@@ -42,14 +43,14 @@ type Contact struct {
 func (c Contact) SIP() string { return c.Username + "@" + c.Domain }
 
 // oneLine keeps a value on its logical line: a CR or CRLF becomes LF,
-// which the encoder writes as "\n" (RFC 6350 §3.4); a raw CR would end the
-// content line.
+// which the encoder writes as "\n" (RFC 6350, section 3.4); a raw CR
+// would end the content line.
 var oneLine = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // Card builds a contact's card: KIND individual, IMPP its SIP address, FN
 // its display name (or user@domain without one), the DTMF protocol, one
 // type property per type, and one action property per action while a DTMF
-// protocol is set. Actions are "key;code", not escaped (D27): Linphone
+// protocol is set. Actions are "key;code", not escaped (as FlexiAPI): Linphone
 // splits them on ';', and keys and codes are alpha-numeric by validation.
 func Card(c Contact) govcard.Card {
 	card := govcard.Card{}

@@ -39,7 +39,7 @@ func TestRenderRoundTrip(t *testing.T) {
 	}
 	for i, card := range cards {
 		if card[0].Name != "VERSION" {
-			t.Errorf("card %d: VERSION must come first (RFC 6350 §6.7.9): %v", i, card)
+			t.Errorf("card %d: VERSION must come first (RFC 6350, section 6.7.9): %v", i, card)
 		}
 		if got := devstack.VCardValues(card); !reflect.DeepEqual(got, want[i]) {
 			t.Errorf("card %d:\n got %q\nwant %q", i, got, want[i])
