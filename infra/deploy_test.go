@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -241,7 +242,10 @@ func TestEnvironmentSize(t *testing.T) {
 	if err == nil {
 		t.Fatal("a 4.6 KB environment was accepted")
 	}
-	for _, want := range []string{"function authorizer", "over Lambda's limit of 4096", "ACCOUNT_PROVISIONING_RC_FILE holds", "keep in it only the sections the apps need"} {
+	for _, want := range []string{"function authorizer", "over Lambda's limit of 4096", "ACCOUNT_PROVISIONING_RC_FILE holds",
+		`write "ACCOUNT_PROVISIONING_RC_FILE": {"ssmParameter": "/flexiapi/big/account-provisioning-rc-file"} in the deploy file`,
+		"aws ssm put-parameter --name /flexiapi/big/account-provisioning-rc-file --type SecureString --tier Advanced",
+		"keep in the linphonerc only the sections the apps need"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message without %q: %v", want, err)
 		}
@@ -250,9 +254,91 @@ func TestEnvironmentSize(t *testing.T) {
 	if _, err := Build(small); err != nil {
 		t.Fatalf("a 2.5 KB value: %v", err)
 	}
-	if err := checkEnvironment("x", map[string]*string{"APP_NAME": jsii.String(strings.Repeat("n", 5000))}); err == nil ||
-		!strings.Contains(err.Error(), "APP_NAME holds 5000") || !strings.Contains(err.Error(), "SSM parameter") {
+	if err := checkEnvironment("x", "prod", map[string]*string{"APP_NAME": jsii.String(strings.Repeat("n", 5000))}); err == nil ||
+		!strings.Contains(err.Error(), "APP_NAME holds 5000") || !strings.Contains(err.Error(), `"APP_NAME": {"ssmParameter": "/flexiapi/prod/app-name"}`) {
 		t.Errorf("another variable: %v", err)
+	}
+}
+
+// subs lists, sorted, the Fn::Sub strings of one resource or a list.
+func subs(v any) []string {
+	var out []string
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, fmt.Sprint(m["Fn::Sub"]))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestSSMParameters: a linphonerc far over the 4 KB environment given as
+// an SSM parameter synthesizes; each function's environment holds the
+// mapping, not the value; each role may read that parameter and no other
+// (the name's leading slash is not doubled in the ARN); a parameter for a
+// secret stops the stack generating APP_KEY; flexisip-sync gets only
+// APP_SIP_DOMAIN's parameter.
+func TestSSMParameters(t *testing.T) {
+	b := build(t, "ssm", map[string]any{CtxStage: "ssm", CtxFlexisipSecret: testSecretARN, CtxConfig: writeConfig(t, map[string]any{
+		"ACCOUNT_PROVISIONING_RC_FILE": map[string]any{"ssmParameter": "/flexiapi/ssm/linphonerc"},
+		"APP_KEY":                      map[string]any{"ssmParameter": "/flexiapi/ssm/app-key"},
+		"APP_SIP_DOMAIN":               map[string]any{"ssmParameter": "flexiapi-sip-domain"},
+		"APP_NAME":                     "Example VoIP",
+	})})
+	if b.stack.AppKey != nil {
+		t.Error("APP_KEY given as a parameter, and the stack generated one")
+	}
+	mapping := `{"ACCOUNT_PROVISIONING_RC_FILE":"/flexiapi/ssm/linphonerc","APP_KEY":"/flexiapi/ssm/app-key","APP_SIP_DOMAIN":"flexiapi-sip-domain"}`
+	arn := func(name string) map[string]any {
+		return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/" + name}
+	}
+	want := map[string][]any{"": {arn("flexiapi/ssm/linphonerc"), arn("flexiapi/ssm/app-key"), arn("flexiapi-sip-domain")}}
+	programs := append(Programs(), FlexisipSync)
+	for _, p := range programs {
+		fn := b.json.Resources[b.fnID(p)]
+		vars, _ := fn.Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		wantMapping, wantARNs := mapping, want[""]
+		if p == FlexisipSync {
+			wantMapping, wantARNs = `{"APP_SIP_DOMAIN":"flexiapi-sip-domain"}`, []any{arn("flexiapi-sip-domain")}
+		}
+		if vars["FLEXIAPI_SSM_PARAMETERS"] != wantMapping {
+			t.Errorf("%s: FLEXIAPI_SSM_PARAMETERS=%v, want %s", p, vars["FLEXIAPI_SSM_PARAMETERS"], wantMapping)
+		}
+		for _, name := range []string{"ACCOUNT_PROVISIONING_RC_FILE", "APP_KEY", "APP_SIP_DOMAIN"} {
+			if _, ok := vars[name]; ok {
+				t.Errorf("%s: %s is in the environment: %v", p, name, vars[name])
+			}
+		}
+		var found []any
+		for _, pol := range b.json.OfType("AWS::IAM::Policy") {
+			if !refersTo(pol.Properties["Roles"], b.idOf(b.stack.Functions[p].Role().Node().DefaultChild().(awscdk.CfnElement))) {
+				continue
+			}
+			for _, st := range pol.Properties["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+				st := st.(map[string]any)
+				if jsonString(st["Action"]) == `"ssm:GetParameters"` {
+					found = append(found, st["Resource"])
+				} else if strings.Contains(jsonString(st["Action"]), "ssm:") {
+					t.Errorf("%s: another SSM statement: %v", p, st)
+				}
+			}
+		}
+		if len(found) != 1 || strings.Join(subs(found[0]), " ") != strings.Join(subs(wantARNs), " ") {
+			t.Errorf("%s: ssm:GetParameters on %s, want %s", p, jsonString(found), jsonString(wantARNs))
+		}
+	}
+	plain := devStack(t)
+	for _, pol := range plain.json.OfType("AWS::IAM::Policy") {
+		if strings.Contains(jsonString(pol.Properties), "ssm:") {
+			t.Errorf("no parameter, yet an SSM statement: %v", pol.Properties)
+		}
+	}
+	if vars := plain.json.Resources[plain.fnID(Authorizer)].Properties["Environment"].(map[string]any)["Variables"].(map[string]any); vars["FLEXIAPI_SSM_PARAMETERS"] != nil {
+		t.Errorf("no parameter, yet FLEXIAPI_SSM_PARAMETERS=%v", vars["FLEXIAPI_SSM_PARAMETERS"])
 	}
 }
 

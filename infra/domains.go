@@ -86,7 +86,7 @@ func loadDomains(ctx Context, s *Settings, fail func(string, ...any)) {
 		}
 	}
 	if d, ok := s.Domains[APIRest]; ok {
-		if _, given := s.Env["APP_URL"]; !given {
+		if !s.Given("APP_URL") {
 			s.Env["APP_URL"] = d.URL()
 		}
 	}

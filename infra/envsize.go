@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
 // LambdaEnvLimit is Lambda's bound on a function's environment: 4 KB,
@@ -21,17 +23,30 @@ const (
 	appKeyEstimate = 64  // the generated APP_KEY (awssecretsmanager, 64 characters)
 )
 
-// envAlternative says what to do with a large value.
-var envAlternative = map[string]string{
-	"ACCOUNT_PROVISIONING_RC_FILE": "the functions cannot yet read a linphonerc from a parameter or an object at start " +
-		"(docs/deploy.md, Linphone remote provisioning): keep in it only the sections the apps need, " +
-		"under about 3.5 KB with the other variables",
+// envAlternative says what to do with a large variable: give it as an SSM
+// parameter the functions read at start (FLEXIAPI_SSM_PARAMETERS), with the
+// exact deploy-file entry to write.
+func envAlternative(stage, name string) string {
+	if name == config.SSMParametersVar {
+		return "it names the variables read from SSM parameters: shorten the parameters' names"
+	}
+	param := "/flexiapi/" + stage + "/" + strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+	alt := fmt.Sprintf(`give it as an SSM parameter the functions read at start: put the value in one `+
+		`(aws ssm put-parameter --name %s --type SecureString --tier Advanced --value file://VALUE-FILE; `+
+		`Advanced holds up to 8 KB, Standard 4 KB) and write "%s": {"ssmParameter": "%s"} in the deploy file `+
+		`(docs/deploy.md, section 11; a {{resolve:…}} reference would be resolved into the environment and count at its full size)`,
+		param, name, param)
+	if name == "ACCOUNT_PROVISIONING_RC_FILE" {
+		alt += ", or keep in the linphonerc only the sections the apps need"
+	}
+	return alt
 }
 
 // checkEnvironment refuses, at synth, a function environment Lambda would
 // refuse at deploy: it names the function, the size, and the largest
-// variable with what to do instead.
-func checkEnvironment(program string, env map[string]*string) error {
+// variable with what to do instead. A variable given as an SSM parameter
+// counts by its entry in FLEXIAPI_SSM_PARAMETERS, not by its value.
+func checkEnvironment(program, stage string, env map[string]*string) error {
 	measured := map[string]string{}
 	for k, v := range env {
 		s := *v
@@ -58,11 +73,7 @@ func checkEnvironment(program string, env map[string]*string) error {
 		return names[i] < names[j]
 	})
 	big := names[0]
-	alt, ok := envAlternative[big]
-	if !ok {
-		alt = "a large value belongs in an SSM parameter or a Secrets Manager secret that the function reads at start, not in its environment " +
-			"(a {{resolve:…}} reference is resolved into the environment and counts at its full size)"
-	}
+	alt := envAlternative(stage, big)
 	return fmt.Errorf("function %s: its environment is %d bytes, over Lambda's limit of %d (4 KB, the variables as one JSON object): "+
 		"%s holds %d of them; %s", program, len(data), LambdaEnvLimit, big, len(measured[big]), alt)
 }

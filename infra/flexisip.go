@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/flexisip/mapping"
 )
 
@@ -66,16 +67,23 @@ func (st *FlexiAPIStack) newFlexisipSync(retain awscdk.RemovalPolicy) error {
 		"FLEXISIP_SQL_SECRET_ARN": jsii.String(s.FlexisipSecretARN),
 	}
 	// Its aliases carry APP_SIP_DOMAIN, as FlexiAPI's do; nothing else of
-	// the configuration (no APP_KEY) reaches it.
+	// the configuration (no APP_KEY) reaches it: of the SSM parameters,
+	// only APP_SIP_DOMAIN's.
 	if v, ok := s.Env["APP_SIP_DOMAIN"]; ok {
 		env["APP_SIP_DOMAIN"] = jsii.String(v)
 	}
-	if err := checkEnvironment(FlexisipSync, env); err != nil {
+	params := map[string]string{}
+	if name, ok := s.Params["APP_SIP_DOMAIN"]; ok {
+		params["APP_SIP_DOMAIN"] = name
+		env[config.SSMParametersVar] = jsii.String(config.FormatSSMParameters(params))
+	}
+	if err := checkEnvironment(FlexisipSync, s.Stage, env); err != nil {
 		return err
 	}
 	st.newFunction(FlexisipSync, zip, env, retain)
 	fn := st.Functions[FlexisipSync]
 	grantTable(fn, st.Table, TableAccess[FlexisipSync])
+	grantParameters(fn, params)
 
 	// The event source mapping reads the stream with the function's role.
 	// ListStreams has no resource-level permission.

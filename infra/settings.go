@@ -159,6 +159,17 @@ var stackVars = map[string]string{
 	"FLEXIAPI_TABLE":          "it is the name of the table the stack creates",
 	"FLEXISIP_SQL_SECRET_ARN": "the stack sets it from the context " + CtxFlexisipSecret,
 	"FLEXISIP_SQL_DSN":        "deployed, the DSN lives in Secrets Manager: give the secret's ARN as the context " + CtxFlexisipSecret,
+	config.SSMParametersVar:   `the stack sets it from the variables given as {"ssmParameter": "/name"}`,
+}
+
+// synthVars are read by the stack itself at synth, so the file must hold
+// their value, not an SSM parameter the functions read later.
+var synthVars = map[string]string{
+	"SIP_PROXY":                      "decides whether POST /api/messages is deployed",
+	"SIP_SENDER_URI":                 "decides whether POST /api/messages is deployed",
+	"FLEXIAPI_RATE_LIMIT_PER_MINUTE": "is the WAF rule's limit",
+	"SNS_PUSH_PLATFORM_APPLICATIONS": "becomes the applications' ARNs in the accounts function's environment",
+	"MAIL_FROM_ADDRESS":              "names the SES identity the accounts function may send from",
 }
 
 // Settings is everything the stack is built from.
@@ -174,6 +185,10 @@ type Settings struct {
 	// Unset variables keep the functions' defaults. APP_KEY is in Env only
 	// when the file gives a reference to an existing secret.
 	Env map[string]string
+	// Params are the variables the file gives as SSM parameters (variable
+	// → parameter name): the functions get FLEXIAPI_SSM_PARAMETERS and
+	// ssm:GetParameters on these, and read the values at start.
+	Params map[string]string
 	// RateLimitPerMinute is the WAF rule's limit per client IP; 0 = no
 	// rule (and no web ACL).
 	RateLimitPerMinute int
@@ -224,6 +239,14 @@ type MachineSettings struct {
 	LoadBalancerCert string
 }
 
+// Given reports whether the file sets a variable, by value or as an SSM
+// parameter.
+func (s *Settings) Given(name string) bool {
+	_, inEnv := s.Env[name]
+	_, inParams := s.Params[name]
+	return inEnv || inParams
+}
+
 // StackName is the CloudFormation stack name of a stage.
 func StackName(stage string) string { return "FlexiAPI-" + stage }
 
@@ -240,7 +263,7 @@ var (
 func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	s := &Settings{Sizing: map[string]Sizing{}, Env: map[string]string{}}
+	s := &Settings{Sizing: map[string]Sizing{}, Env: map[string]string{}, Params: map[string]string{}}
 
 	// The deploy configuration file: its variables, and its settings under
 	// the context given on the command line (which wins).
@@ -250,7 +273,7 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.Env = f.Vars
+		s.Env, s.Params = f.Vars, f.Params
 		if err := checkSettingNames(f.Settings); err != nil {
 			return nil, fmt.Errorf("configuration %s: %w", s.ConfigFile, err)
 		}
@@ -387,8 +410,10 @@ func loadMachineSettings(ctx Context, m *MachineSettings, fail func(string, ...a
 // ReadConfigFile reads the deploy configuration (config.ReadDeployFile:
 // FlexiAPI variables and stack settings in one JSON object) and checks its
 // variables for the stack: secret variables only as Secrets Manager
-// dynamic references ("{{resolve:secretsmanager:<name or ARN>:SecretString:<json key>}}"),
-// no variable the stack sets itself.
+// dynamic references ("{{resolve:secretsmanager:<name or ARN>:SecretString:<json key>}}")
+// or SSM parameters (which must then be SecureStrings: synth cannot check
+// a parameter's type), no variable the stack sets itself, and no SSM
+// parameter for a variable the stack reads at synth.
 func ReadConfigFile(path string) (*config.DeployFile, error) {
 	f, err := config.ReadDeployFile(path)
 	if err != nil {
@@ -415,6 +440,13 @@ func ReadConfigFile(path string) (*config.DeployFile, error) {
 		if strings.HasPrefix(s, "{{resolve:") && !strings.HasPrefix(s, "{{resolve:secretsmanager:") && !strings.HasPrefix(s, "{{resolve:ssm:") {
 			errs = append(errs, fmt.Sprintf("%s: Lambda environment variables accept only {{resolve:secretsmanager:...}} and {{resolve:ssm:...}} references", name))
 			continue
+		}
+	}
+	for _, name := range sortedNames(f.Params) {
+		if why, ok := stackVars[name]; ok {
+			errs = append(errs, fmt.Sprintf("%s cannot be configured: %s", name, why))
+		} else if why, ok := synthVars[name]; ok {
+			errs = append(errs, fmt.Sprintf("%s cannot be an SSM parameter: the stack reads it at synth (it %s): give its value", name, why))
 		}
 	}
 	if len(errs) > 0 {

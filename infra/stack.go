@@ -30,6 +30,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/api"
+	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/store/schema"
 )
 
@@ -204,7 +205,12 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	for name, v := range s.Env {
 		env[name] = jsii.String(v)
 	}
-	if _, given := s.Env["APP_KEY"]; !given {
+	// The variables given as SSM parameters: their names only, the
+	// functions read the values at start (shared/params).
+	if len(s.Params) > 0 {
+		env[config.SSMParametersVar] = jsii.String(config.FormatSSMParameters(s.Params))
+	}
+	if !s.Given("APP_KEY") {
 		st.AppKey = awssecretsmanager.NewSecret(stack, jsii.String("AppKey"), &awssecretsmanager.SecretProps{
 			Description: jsii.String("FlexiAPI APP_KEY of stage " + s.Stage + " (Digest opaque, nonce signing key)"),
 			GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
@@ -221,7 +227,7 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 
 	// ------------------------------------------------------------ functions
 	for _, p := range Programs() {
-		if err := checkEnvironment(p, env); err != nil {
+		if err := checkEnvironment(p, s.Stage, env); err != nil {
 			return nil, err
 		}
 	}
@@ -233,6 +239,7 @@ func NewFlexiAPIStack(scope constructs.Construct, s *Settings) (*FlexiAPIStack, 
 	}
 	grantNotify(st)
 	for _, p := range Programs() {
+		grantParameters(st.Functions[p], s.Params)
 		st.trimRoleDependency(p)
 	}
 	// The projection for Flexisip: no DSN secret, no function, no mapping.
@@ -427,6 +434,36 @@ func grantTable(fn awslambda.Function, table awsdynamodb.ITable, access DynamoAc
 			Resources: jsii.Strings(arns...),
 		}))
 	}
+}
+
+// grantParameters lets a function read the SSM parameters its
+// FLEXIAPI_SSM_PARAMETERS names (variable → parameter name), and no other.
+// A SecureString under the account's default key (aws/ssm) needs no KMS
+// statement; one under a customer managed key needs kms:Decrypt on it,
+// which the operator grants (docs/deploy.md).
+func grantParameters(fn awslambda.Function, params map[string]string) {
+	if len(params) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	var arns []*string
+	for _, v := range sortedNames(params) {
+		if name := params[v]; !seen[name] {
+			seen[name] = true
+			arns = append(arns, parameterARN(name))
+		}
+	}
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("SSMParameters"),
+		Actions:   jsii.Strings("ssm:GetParameters"),
+		Resources: &arns,
+	}))
+}
+
+// parameterARN is a parameter's ARN in the stack's account and region: a
+// name in a hierarchy (/a/b) keeps one slash (parameter/a/b).
+func parameterARN(name string) *string {
+	return subArn("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/" + strings.TrimPrefix(name, "/"))
 }
 
 // grantNotify is where the notification permissions go when a function

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -23,7 +22,7 @@ import (
 func main() {
 	log := startup.Logger(mapping.Function) // the SQL driver's own lines too, as JSON
 	ctx := context.Background()
-	cfg := startup.Must(config.LoadFlexisipSQL(os.Getenv))
+	cfg := startup.Must(config.LoadFlexisipSQL(startup.Getenv()))
 	st := startup.Must(store.New(ctx, cfg.TableName))
 	dsn := startup.Must(dbsecret.DSN(ctx, cfg)) // once per container
 	db := startup.Must(flexisipdb.Open(dsn))

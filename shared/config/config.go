@@ -154,6 +154,7 @@ var Vars = []Var{
 	{"ACCOUNT_PROVISIONING_RC_FILE", "", "linphonerc file merged into provisioning XML."},
 	{"ACCOUNT_PROVISIONING_OVERWRITE_ALL", "false", "Marks every provisioning entry overwrite=\"true\"."},
 	{"ACCOUNT_PROVISIONING_USE_X_LINPHONE_PROVISIONING_HEADER", "true", "Provisioning requires the x-linphone-provisioning header."},
+	{SSMParametersVar, "", "JSON object from variable to SSM parameter name ({\"ACCOUNT_PROVISIONING_RC_FILE\":\"/flexiapi/prod/linphonerc\"}): the functions read these parameters at start, with decryption, and their values replace the variables'; set by the stack."},
 }
 
 // Load reads the configuration through getenv and reports every invalid
@@ -265,10 +266,12 @@ func Load(getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
-// MustLoad reads the process environment; on an invalid configuration it
-// logs what is wrong and exits, so a misconfigured function fails at init.
-func MustLoad() *Config {
-	c, err := Load(os.Getenv)
+// MustLoad reads the configuration through getenv (a function's
+// environment, with its SSM parameters: shared/startup); on an invalid
+// configuration it logs what is wrong and exits, so a misconfigured
+// function fails at init.
+func MustLoad(getenv func(string) string) *Config {
+	c, err := Load(getenv)
 	if err != nil {
 		slog.Error(err.Error())
 		os.Exit(1)

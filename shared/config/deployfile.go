@@ -24,6 +24,10 @@ type DeployFile struct {
 	// Vars are the variables the file sets, as strings (numbers and
 	// booleans in their JSON text; null = unset, left out).
 	Vars map[string]string
+	// Params are the variables given as {"ssmParameter": "/name"}: SSM
+	// Parameter Store parameters the functions read at start (variable →
+	// parameter name; not in Vars).
+	Params map[string]string
 	// Settings are the stack settings, as decoded JSON values.
 	Settings map[string]any
 }
@@ -33,7 +37,8 @@ var varNameRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 // ReadDeployFile reads and checks a deploy configuration file: every
 // upper-case name must be one of Vars (a FlexiAPI name we do not read is
 // refused with what to use instead), every value a string, a number, a
-// boolean or null. Settings are returned unchecked: they are the stack's.
+// boolean, null or {"ssmParameter": "/name"}. Settings are returned
+// unchecked: they are the stack's.
 func ReadDeployFile(path string) (*DeployFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -52,7 +57,7 @@ func ReadDeployFile(path string) (*DeployFile, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	f := &DeployFile{Path: path, Vars: map[string]string{}, Settings: map[string]any{}}
+	f := &DeployFile{Path: path, Vars: map[string]string{}, Params: map[string]string{}, Settings: map[string]any{}}
 	var errs []string
 	for _, name := range names {
 		value := raw[name]
@@ -76,12 +81,35 @@ func ReadDeployFile(path string) (*DeployFile, error) {
 			f.Vars[name] = strconv.FormatBool(v)
 		case float64:
 			f.Vars[name] = strconv.FormatFloat(v, 'f', -1, 64)
+		case map[string]any:
+			param, err := ssmParameterOf(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", name, err))
+				continue
+			}
+			f.Params[name] = param
 		default:
-			errs = append(errs, fmt.Sprintf("%s: the value must be a string, a number or a boolean", name))
+			errs = append(errs, fmt.Sprintf("%s: the value must be a string, a number, a boolean or %s", name, ssmParameterForm))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("configuration %s: %s", path, strings.Join(errs, "; "))
 	}
 	return f, nil
+}
+
+// ssmParameterForm is the one object a variable's value may be.
+const ssmParameterForm = `{"ssmParameter": "/parameter/name"} (an SSM parameter the functions read at start)`
+
+// ssmParameterOf reads {"ssmParameter": "/name"}; any other object is
+// refused.
+func ssmParameterOf(v map[string]any) (string, error) {
+	name, ok := v["ssmParameter"].(string)
+	if len(v) != 1 || !ok {
+		return "", fmt.Errorf("an object value must be exactly %s", ssmParameterForm)
+	}
+	if err := CheckSSMParameterName(name); err != nil {
+		return "", err
+	}
+	return name, nil
 }

@@ -74,12 +74,14 @@ func (s *Stack) Env() []string {
 		"AWS_ENDPOINT_URL_DYNAMODB=" + s.DynamoDB,
 		// The table's stream (the projection for Flexisip) is read from
 		// DynamoDB Local; its failure queue and the DSN secret of the tests
-		// live in moto, which serves SQS and Secrets Manager as well.
+		// live in moto, which serves SQS, Secrets Manager and SSM (the
+		// functions' FLEXIAPI_SSM_PARAMETERS) as well.
 		"AWS_ENDPOINT_URL_DYNAMODB_STREAMS=" + s.DynamoDB,
 		"AWS_ENDPOINT_URL_SESV2=" + s.SES,
 		"AWS_ENDPOINT_URL_SNS=" + s.SNS,
 		"AWS_ENDPOINT_URL_SQS=" + s.SNS,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + s.SNS,
+		"AWS_ENDPOINT_URL_SSM=" + s.SNS,
 		"AWS_ACCESS_KEY_ID=local",
 		"AWS_SECRET_ACCESS_KEY=local",
 		"AWS_REGION=us-east-1",

@@ -5,8 +5,10 @@
 package startup
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/flexiapi-serverless/flexiapi/shared/apigw"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
+	"github.com/flexiapi-serverless/flexiapi/shared/params"
 )
 
 // Function is a started function: its logger and its configuration.
@@ -23,9 +26,19 @@ type Function struct {
 }
 
 // Begin makes the component's JSON logger slog's default, then loads the
-// configuration (an invalid one is logged and stops the process).
+// configuration from Getenv (an invalid one is logged and stops the
+// process).
 func Begin(component string) Function {
-	return Function{Log: Logger(component), Config: config.MustLoad()}
+	log := Logger(component)
+	return Function{Log: log, Config: config.MustLoad(Getenv())}
+}
+
+// Getenv is the function's configuration lookup: its environment, with
+// the variables FLEXIAPI_SSM_PARAMETERS names read from SSM Parameter
+// Store (shared/params). A parameter that cannot be read is logged, with
+// its variable and name, and fails the start.
+func Getenv() func(string) string {
+	return Must(params.Getenv(context.Background(), os.Getenv))
 }
 
 // Logger makes the component's JSON logger slog's default and returns it:
