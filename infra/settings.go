@@ -220,8 +220,9 @@ type Settings struct {
 	// projection reads it; the operator enables it, NEW_AND_OLD_IMAGES).
 	ExistingTableStreamARN string
 	// Routes are the routes the API deploys: the route table without the
-	// routes of closed gates (D26: POST /api/messages without SIP_PROXY
-	// and SIP_SENDER_URI is no resource, so no authorizer runs for it).
+	// routes of closed gates (POST /api/messages without SIP_PROXY and
+	// SIP_SENDER_URI is no resource, so it answers 404 before any
+	// authorizer runs, as FlexiAPI does without its SIP daemon).
 	Routes *api.Table
 	// Machine is the machine API's configuration.
 	Machine MachineSettings
@@ -350,7 +351,7 @@ func LoadSettings(ctx Context, repoRoot, cwd string) (*Settings, error) {
 	loadObservability(ctx, s, fail)
 	for _, name := range []string{"SIP_PROXY", "SIP_SENDER_URI"} {
 		if strings.HasPrefix(s.Env[name], "{{resolve:") {
-			fail("configuration %s: %s decides at synth time whether POST /api/messages is deployed (D26): give its value, not a reference", s.ConfigFile, name)
+			fail("configuration %s: %s decides at synth time whether POST /api/messages is deployed: give its value, not a reference", s.ConfigFile, name)
 		}
 	}
 	s.RateLimitPerMinute = 600

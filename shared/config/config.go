@@ -38,8 +38,8 @@ type Config struct {
 	UsernameRegex            *regexp.Regexp
 	UsernameRegexSource      string
 	DefaultPasswordAlgorithm string // ACCOUNT_DEFAULT_PASSWORD_ALGORITHM
-	UsernameMinLength        int    // ACCOUNT_USERNAME_MIN_LENGTH (decision D8)
-	PasswordMinLength        int    // ACCOUNT_PASSWORD_MIN_LENGTH (decision D8)
+	UsernameMinLength        int    // ACCOUNT_USERNAME_MIN_LENGTH (FlexiAPI documents 6; its code has no minimum)
+	PasswordMinLength        int    // ACCOUNT_PASSWORD_MIN_LENGTH (FlexiAPI documents 6; its code takes 3)
 	TombstoneRetention       time.Duration
 	StatisticsRetention      time.Duration // STATISTICS_RETENTION_DAYS (0 = forever, as FlexiAPI)
 	UnconfirmedRetention     time.Duration // ACCOUNTS_CLEAR_UNCONFIRMED_DAYS
@@ -88,7 +88,9 @@ type Config struct {
 	FlexisipAuthNonceExpiry time.Duration // FLEXISIP_AUTH_NONCE_EXPIRES (seconds)
 
 	// PushApps maps pn_provider, or pn_provider:pn_param, to an SNS
-	// platform application name or ARN (SNS_PUSH_PLATFORM_APPLICATIONS, D18).
+	// platform application name or ARN (SNS_PUSH_PLATFORM_APPLICATIONS):
+	// the more specific key wins; a pair that maps to nothing is a failed
+	// send (503).
 	PushApps map[string]string
 }
 
@@ -115,14 +117,14 @@ var Vars = []Var{
 	{"ACCOUNT_BLACKLISTED_USERNAMES", "", "Comma-separated usernames (or unanchored regular expressions) that cannot be registered."},
 	{"ACCOUNT_USERNAME_REGEX", "^[a-z0-9+_.-]*$", "What a SIP username may contain (RE2 syntax)."},
 	{"ACCOUNT_DEFAULT_PASSWORD_ALGORITHM", "SHA-256", "Algorithm used when a request gives none: MD5 or SHA-256."},
-	{"ACCOUNT_USERNAME_MIN_LENGTH", "6", "Minimum username length on creation (decision D8)."},
-	{"ACCOUNT_PASSWORD_MIN_LENGTH", "6", "Minimum password length on creation (decision D8)."},
+	{"ACCOUNT_USERNAME_MIN_LENGTH", "6", "Minimum username length on creation (FlexiAPI's documented rule; its code has none)."},
+	{"ACCOUNT_PASSWORD_MIN_LENGTH", "6", "Minimum password length on creation (FlexiAPI's documented rule; its code takes 3)."},
 	{"ACCOUNT_TOMBSTONE_DAYS", "7", "Days a deleted username stays reserved (FlexiAPI's daily cron uses 7); 0 = forever."},
 	{"STATISTICS_RETENTION_DAYS", "0", "Days a statistics event (message, call) is kept after it happened, then DynamoDB's TTL removes it; 0 = forever, as FlexiAPI."},
 	{"ACCOUNTS_CLEAR_UNCONFIRMED_DAYS", "30", "The daily maintenance deletes accounts of APP_SIP_DOMAIN never activated after this many days (FlexiAPI's cron); 0 = never."},
-	{"APP_API_KEY_EXPIRATION_MINUTES", "60", "An API key unused for this long stops working (decision D6); also the cookie lifetime."},
+	{"APP_API_KEY_EXPIRATION_MINUTES", "60", "An API key unused for this long stops working, checked on each request; also the cookie lifetime."},
 	{"API_KEY_NON_EXPIRING_ACCOUNTS", "", "Comma-separated SIP addresses (username@domain) whose API key never expires, whatever APP_API_KEY_EXPIRATION_MINUTES says: the admin account whose key Flexisip sends, so that a quiet night does not silently stop the statistics (docs/flexisip.md). The key still stops at once when it is replaced or the account is blocked or loses its admin role."},
-	{"DIGEST_NONCE_TTL", "60", "Minutes a Digest nonce stays valid (decision D4); an older one gets 401 with stale=true."},
+	{"DIGEST_NONCE_TTL", "60", "Minutes a Digest nonce stays valid; an older one gets 401 with stale=true."},
 	{"JWT_RSA_PUBLIC_KEY_PEM", "", "PEM RSA public key; enables JWT (Authorization: Bearer) when set."},
 	{"JWT_ISSUER", "", "When set, a JWT's iss claim must equal it."},
 	{"JWT_AUDIENCE", "", "When set, a JWT's aud claim must contain it."},
@@ -146,7 +148,7 @@ var Vars = []Var{
 	{"WEB_PANEL", "true", "Serves the account-creation-request validation page."},
 	{"HCAPTCHA_SECRET", "", "hCaptcha secret of the validation page."},
 	{"HCAPTCHA_SITEKEY", "", "hCaptcha site key of the validation page."},
-	{"SNS_PUSH_PLATFORM_APPLICATIONS", `{"fcm":"flexiapi-fcm","apns":"flexiapi-apns","apns.dev":"flexiapi-apns"}`, "JSON object from pn_provider, or pn_provider:pn_param (more specific, wins), to the SNS platform application (name or ARN) that sends the account-creation push (decision D18)."},
+	{"SNS_PUSH_PLATFORM_APPLICATIONS", `{"fcm":"flexiapi-fcm","apns":"flexiapi-apns","apns.dev":"flexiapi-apns"}`, "JSON object from pn_provider, or pn_provider:pn_param (more specific, wins), to the SNS platform application (name or ARN) that sends the account-creation push."},
 	{"FLEXISIP_AUTH_SECRET", "", "Secret Flexisip's ExternalAuthentication plugin sends in the `secret` query parameter of GET /api/flexisip/auth (machine API), at least 32 characters; empty = every call is 403."},
 	{"FLEXISIP_AUTH_SECRET_PREVIOUS", "", "During a rotation of FLEXISIP_AUTH_SECRET, the previous secret, also accepted; empty otherwise."},
 	{"FLEXISIP_AUTH_NONCE_EXPIRES", "3600", "Seconds a (nonce, nc) that GET /api/flexisip/auth accepted is remembered, to refuse its replay: at least Flexisip's nonce-expires (default 3600)."},

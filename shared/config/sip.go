@@ -10,7 +10,9 @@ import (
 const MaxSIPMessageTimeout = 25 * time.Second
 
 // MessagesConfigured reports whether POST /api/messages exists: a proxy
-// and a sender identity are configured (decision D26). The password may be
+// and a sender identity are configured; without them the route is not
+// deployed and answers 404 before any authentication, as FlexiAPI does
+// without its SIP daemon. The password may be
 // empty for a proxy that does not challenge the sender.
 func (c *Config) MessagesConfigured() bool {
 	return c.SIPProxy != "" && c.SIPSenderURI != ""
