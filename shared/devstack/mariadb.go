@@ -92,13 +92,21 @@ func StartMariaDB(ctx context.Context, o MariaDBOptions) (*MariaDB, error) {
 		m.dataDir = dir
 	}
 	data := filepath.Join(dir, "data")
+	// Each server its own temporary directory: two servers sharing /tmp
+	// (parallel test packages) can collide on their temporary tables'
+	// file names.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		m.Close()
+		return nil, err
+	}
 	fresh := false
 	if _, err := os.Stat(filepath.Join(data, "mysql")); err != nil {
 		fresh = true
 		if err := os.MkdirAll(data, 0o755); err != nil {
 			return nil, err
 		}
-		cmd := exec.CommandContext(ctx, installDB, "--no-defaults", "--datadir="+data, "--auth-root-authentication-method=normal",
+		cmd := exec.CommandContext(ctx, installDB, "--no-defaults", "--datadir="+data, "--tmpdir="+tmp, "--auth-root-authentication-method=normal",
 			"--skip-test-db", "--skip-name-resolve")
 		if os.Geteuid() == 0 {
 			cmd.Args = append(cmd.Args, "--user=root")
@@ -108,7 +116,7 @@ func StartMariaDB(ctx context.Context, o MariaDBOptions) (*MariaDB, error) {
 			return nil, fmt.Errorf("mariadb-install-db: %v\n%s", err, out)
 		}
 	}
-	args := []string{"--no-defaults", "--datadir=" + data, "--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1",
+	args := []string{"--no-defaults", "--datadir=" + data, "--tmpdir=" + tmp, "--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1",
 		"--socket=" + filepath.Join(dir, "mariadb.sock"), "--pid-file=" + filepath.Join(dir, "mariadb.pid"),
 		"--skip-name-resolve", "--skip-log-bin", "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
 		// Small and quick: a developer's and a test's server.
