@@ -59,6 +59,9 @@ type options struct {
 	// onlyImport runs that benchmark alone and prints it.
 	importAccounts int
 	onlyImport     bool
+	// onlyCost prices the synthesized stack (section 8) and the worked
+	// bill (section 9, without this run's per-request figures) alone.
+	onlyCost bool
 }
 
 func parseFlags() options {
@@ -76,6 +79,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.onlyIngest, "only-ingest", false, "run only the statistics ingestion benchmark and print it (writes no document)")
 	flag.IntVar(&o.importAccounts, "import-accounts", 0, "accounts of the FlexiAPI import benchmark (default 3000, -quick 500)")
 	flag.BoolVar(&o.onlyImport, "only-import", false, "run only the FlexiAPI import benchmark and print it (writes no document)")
+	flag.BoolVar(&o.onlyCost, "only-cost", false, "synthesize the stack, print its fixed monthly cost and the worked bill's layout (writes no document)")
 	flag.Parse()
 	pick := func(v *int, full, quick int) {
 		if *v <= 0 {
@@ -163,6 +167,7 @@ type report struct {
 	machineAPI  *machineResult
 	flexisip    *flexisipResult
 	imp         *importResult
+	stacks      []*stackVariant
 }
 
 func execute(ctx context.Context, opts options) error {
@@ -176,6 +181,9 @@ func execute(ctx context.Context, opts options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	if opts.onlyCost {
+		return costOnly(ctx, rep, tmp)
+	}
 
 	// The emulators start (Java, Node, Python) while the bootstraps build.
 	progress("starting the emulators and building the bootstraps (local and linux/arm64)")
@@ -321,6 +329,13 @@ func execute(ctx context.Context, opts options) error {
 	stopServer()
 	closeGW()
 	closeStack()
+
+	// The stack's fixed monthly cost: the CDK app synthesized (Node, after
+	// the emulators stopped, before the Go benchmarks).
+	rep.stacks = priceStacks(ctx, tmp)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 
 	// 5. Go benchmarks.
 	if !opts.skipGo {
