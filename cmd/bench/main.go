@@ -3,10 +3,12 @@
 // Lambda), warm latency and throughput through the local API Gateway
 // (and the gateway's own overhead), the DynamoDB capacity units of every
 // endpoint against the minimum its access pattern needs, a cost model per
-// million requests, and the Go benchmarks of the hot pure functions; it
-// writes docs/benchmarks.md.
+// million requests, the Go benchmarks of the hot pure functions, the
+// fixed monthly cost of the synthesized stack and a worked monthly bill
+// from the measured costs; it writes docs/benchmarks.md.
 //
 //	go run ./cmd/bench [-quick] [-out docs/benchmarks.md] [-workers 8] [-requests 1500]
+//	go run ./cmd/bench -only-cost   # sections 8 and 9 alone, on stdout
 //
 // It starts its own emulators (devstack, tools from `make tools`), builds
 // the bootstraps into a temporary directory and stops everything at the
@@ -335,6 +337,11 @@ func execute(ctx context.Context, opts options) error {
 	rep.stacks = priceStacks(ctx, tmp)
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	for _, v := range rep.stacks {
+		if v.err != nil {
+			rep.notes = append(rep.notes, "fixed monthly cost of the "+v.name+": "+firstLine(v.err.Error()))
+		}
 	}
 
 	// 5. Go benchmarks.

@@ -502,7 +502,7 @@ func renderCost(b *strings.Builder, r *report) {
 	p("Prices: API Gateway REST $%.2f per million requests (first 333 million a month); Lambda arm64 $%.2f per million invocations and "+
 		"$%.10f per GB-s; DynamoDB on-demand $%.3f per million read request units and $%.3f per million write request units "+
 		"(the prices since November 2024); AWS WAF $%.2f per million requests inspected. Source: %s. "+
-		"Not included: free tiers, data transfer, WAF's monthly web ACL and rule fees, Secrets/KMS, and CloudWatch Logs "+
+		"Not included: free tiers, data transfer, the stack's monthly fees (WAF web ACL and rules, alarms, dashboard, secrets: section 8), and CloudWatch Logs "+
 		"(shown apart at $%.2f per GB ingested, from the log bytes the functions wrote, each line counted with the 26 bytes CloudWatch Logs adds to an event's size: an upper bound). "+
 		"Every function logs JSON with Lambda's system log level at WARN (infra), so Lambda's own START, END and REPORT lines are not ingested.\n\n",
 		apiGatewayPerM, lambdaPerM, lambdaPerGBs, dynamoReadPerM, dynamoWritePerM, wafRequestPerM, priceSource, logsIngestionPerG)
