@@ -241,7 +241,7 @@ func renderFixed(b *strings.Builder, stacks []*stackVariant) {
 					if it.key == k {
 						cell = fmt.Sprintf("%s: $%.2f", it.detail, it.monthly)
 						if it.usage {
-							cell = fmt.Sprintf("%s (not in the total)", cell)
+							cell = fmt.Sprintf("%s: up to $%.2f, not in the total", it.detail, it.monthly)
 						}
 					}
 				}

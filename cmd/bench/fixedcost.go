@@ -247,7 +247,7 @@ func priceTemplate(raw []byte) (*fixedCost, error) {
 	add(fixedItem{key: "endpoints", what: "Interface VPC endpoints", price: fmt.Sprintf("$%g an hour per zone × %d", interfaceEndpointHour, hoursPerMonth),
 		count: float64(endpointAZ), detail: plural(endpointAZ, "endpoint subnet"), monthly: float64(endpointAZ) * interfaceEndpointHour * hoursPerMonth})
 	add(fixedItem{key: "metrics", what: "Custom metrics of the log metric filters", price: money(customMetricPerMonth) + " a month, only for the hours it gets data",
-		count: float64(metrics), detail: plural(metrics, "metric") + ": no data point while nothing fails, so $0 with no traffic (up to the amount shown)",
+		count: float64(metrics), detail: plural(metrics, "metric") + " (no data point, so $0, while nothing fails)",
 		monthly: float64(metrics) * customMetricPerMonth, usage: true})
 	for k := range unknown {
 		fc.unknown = append(fc.unknown, k)
