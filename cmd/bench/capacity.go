@@ -174,6 +174,9 @@ func measureCapacity(ctx context.Context, cases []capCase, sink *logSink) ([]cap
 			res.fnU.FnRCU += u.FnRCU
 			res.fnU.FnWCU += u.FnWCU
 			res.fnU.FnCalls += u.FnCalls
+			res.authU.AuthBilledMS += u.AuthBilledMS
+			res.fnU.FnBilledMS += u.FnBilledMS
+			res.fnU.LogBytes += u.LogBytes // the authorizer's lines too: one sum per request
 		}
 		out = append(out, res)
 	}

@@ -32,6 +32,41 @@ const (
 	logsIAIngestionPerG = 0.25
 )
 
+// Monthly and hourly prices of what a deployed stack costs with no
+// traffic (section 8), and of the worked bill's other items (section 9):
+// us-east-1, the same date as above. A month is 730 hours.
+const (
+	fixedPriceSource = "us-east-1, as of 2026-11, from the AWS price pages \"AWS WAF Pricing\", \"Amazon CloudWatch Pricing\", " +
+		"\"AWS Secrets Manager Pricing\", \"AWS Key Management Service Pricing\", \"Elastic Load Balancing Pricing\", " +
+		"\"Amazon VPC Pricing\" (public IPv4 addresses, NAT gateways), \"AWS PrivateLink Pricing\", \"Amazon Route 53 Pricing\", " +
+		"\"AWS Systems Manager Pricing\", \"Amazon DynamoDB Pricing\", \"Amazon SES Pricing\", \"AWS End User Messaging SMS Pricing\"; " +
+		"check before relying on them"
+	hoursPerMonth         = 730
+	wafWebACLPerMonth     = 5.00   // per web ACL
+	wafRulePerMonth       = 1.00   // per rule of a web ACL or rule group
+	alarmMetricPerMonth   = 0.10   // per metric of a standard-resolution alarm (a metric math alarm pays each metric it reads)
+	alarmHighResPerMonth  = 0.30   // per metric of a high-resolution alarm (period under 60 s)
+	compositeAlarmPerMon  = 0.50   // per composite alarm
+	dashboardPerMonth     = 3.00   // per dashboard (an account's first 3 are free)
+	customMetricPerMonth  = 0.30   // per custom metric, prorated by the hours it receives data
+	secretPerMonth        = 0.40   // per Secrets Manager secret
+	kmsKeyPerMonth        = 1.00   // per customer managed KMS key
+	loadBalancerPerHour   = 0.0225 // Application or Network Load Balancer, plus its capacity units (traffic)
+	publicIPv4PerHour     = 0.005  // per public IPv4 address (an internet-facing load balancer has one per subnet)
+	natGatewayPerHour     = 0.045  // per NAT gateway, plus its data processed
+	interfaceEndpointHour = 0.01   // per interface VPC endpoint and Availability Zone
+	hostedZonePerMonth    = 0.50   // per Route 53 hosted zone
+	ssmAdvancedPerMonth   = 0.05   // per advanced-tier SSM parameter (standard ones are free)
+	dynamoStoragePerGB    = 0.25   // DynamoDB Standard table class, per GB-month
+	dynamoPITRPerGB       = 0.20   // point-in-time recovery, per GB-month
+	sesPerThousand        = 0.10   // SES, per 1,000 outbound emails
+	// smsPerMessage is one SMS part to a United States number: the base
+	// price ($0.00581) plus a carrier fee of about $0.003 (10DLC). Other
+	// countries cost more, up to about ten times (France about $0.07).
+	smsPerMessage = 0.00881
+	smsCountry    = "United States"
+)
+
 // memorySizes are the functions' memory in MB, and where they come from:
 // the CDK stack's sizing table (infra/*.go: `<name>: {MemoryMB: N, ...}`,
 // `defaultSizing = Sizing{MemoryMB: N}` for a later group), overridden by
@@ -183,4 +218,43 @@ func price(k costKind, mem map[string]int) costLine {
 	l.logs = k.logBytes*1e6/1e9*logsIngestionPerG + k.accessLogBytes*1e6/1e9*logsIAIngestionPerG
 	l.allIn = l.total + l.logs
 	return l
+}
+
+// scenarioCost prices one operation of a warm scenario (section 4): the
+// invocations, units and log bytes of the measured phase, the billed
+// durations of the one-worker phase.
+func scenarioCost(s *scenario, name string, mem map[string]int) costLine {
+	ck := costKind{name: name, fn: api.GroupAccounts, fromLoad: true}
+	if s.key == "ping" {
+		ck.fn = api.GroupMeta
+	}
+	ck.gwRequests = float64(len(s.res.IDs)) / s.ops
+	ck.authzCalls = float64(s.u.AuthCalls) / s.ops
+	ck.fnCalls = float64(s.u.FnCalls) / s.ops
+	if s.u1.AuthCalls > 0 {
+		ck.authzMS = s.u1.AuthBilledMS / float64(s.u1.AuthCalls)
+	}
+	if s.u1.FnCalls > 0 {
+		ck.fnMS = s.u1.FnBilledMS / float64(s.u1.FnCalls)
+	}
+	ck.rcu = (s.u.AuthRCU + s.u.FnRCU) / s.ops
+	ck.wcu = (s.u.AuthWCU + s.u.FnWCU) / s.ops
+	ck.logBytes = float64(s.u.LogBytes) / s.ops
+	return price(ck, mem)
+}
+
+// capacityCost prices one request of the capacity phase (section 3): a
+// single measured request, so rougher than the warm scenarios.
+func capacityCost(c *capResult, fn string, mem map[string]int) costLine {
+	ck := costKind{name: c.routeID, fn: fn, gwRequests: float64(max(len(c.legs), 1)),
+		authzCalls: float64(c.authU.AuthCalls), fnCalls: float64(c.fnU.FnCalls),
+		rcu: c.authU.AuthRCU + c.fnU.FnRCU, wcu: c.authU.AuthWCU + c.fnU.FnWCU,
+		logBytes: float64(c.authU.LogBytes + c.fnU.LogBytes)}
+	if c.authU.AuthCalls > 0 {
+		ck.authzMS = c.authU.AuthBilledMS / float64(c.authU.AuthCalls)
+	}
+	if c.fnU.FnCalls > 0 {
+		ck.fnMS = c.fnU.FnBilledMS / float64(c.fnU.FnCalls)
+	}
+	return price(ck, mem)
 }

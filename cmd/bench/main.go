@@ -3,10 +3,12 @@
 // Lambda), warm latency and throughput through the local API Gateway
 // (and the gateway's own overhead), the DynamoDB capacity units of every
 // endpoint against the minimum its access pattern needs, a cost model per
-// million requests, and the Go benchmarks of the hot pure functions; it
-// writes docs/benchmarks.md.
+// million requests, the Go benchmarks of the hot pure functions, the
+// fixed monthly cost of the synthesized stack and a worked monthly bill
+// from the measured costs; it writes docs/benchmarks.md.
 //
 //	go run ./cmd/bench [-quick] [-out docs/benchmarks.md] [-workers 8] [-requests 1500]
+//	go run ./cmd/bench -only-cost   # sections 8 and 9 alone, on stdout
 //
 // It starts its own emulators (devstack, tools from `make tools`), builds
 // the bootstraps into a temporary directory and stops everything at the
@@ -59,6 +61,9 @@ type options struct {
 	// onlyImport runs that benchmark alone and prints it.
 	importAccounts int
 	onlyImport     bool
+	// onlyCost prices the synthesized stack (section 8) and the worked
+	// bill (section 9, without this run's per-request figures) alone.
+	onlyCost bool
 }
 
 func parseFlags() options {
@@ -76,6 +81,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.onlyIngest, "only-ingest", false, "run only the statistics ingestion benchmark and print it (writes no document)")
 	flag.IntVar(&o.importAccounts, "import-accounts", 0, "accounts of the FlexiAPI import benchmark (default 3000, -quick 500)")
 	flag.BoolVar(&o.onlyImport, "only-import", false, "run only the FlexiAPI import benchmark and print it (writes no document)")
+	flag.BoolVar(&o.onlyCost, "only-cost", false, "synthesize the stack, print its fixed monthly cost and the worked bill's layout (writes no document)")
 	flag.Parse()
 	pick := func(v *int, full, quick int) {
 		if *v <= 0 {
@@ -163,6 +169,7 @@ type report struct {
 	machineAPI  *machineResult
 	flexisip    *flexisipResult
 	imp         *importResult
+	stacks      []*stackVariant
 }
 
 func execute(ctx context.Context, opts options) error {
@@ -176,6 +183,9 @@ func execute(ctx context.Context, opts options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	if opts.onlyCost {
+		return costOnly(ctx, rep, tmp)
+	}
 
 	// The emulators start (Java, Node, Python) while the bootstraps build.
 	progress("starting the emulators and building the bootstraps (local and linux/arm64)")
@@ -321,6 +331,18 @@ func execute(ctx context.Context, opts options) error {
 	stopServer()
 	closeGW()
 	closeStack()
+
+	// The stack's fixed monthly cost: the CDK app synthesized (Node, after
+	// the emulators stopped, before the Go benchmarks).
+	rep.stacks = priceStacks(ctx, tmp)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for _, v := range rep.stacks {
+		if v.err != nil {
+			rep.notes = append(rep.notes, "fixed monthly cost of the "+v.name+": "+firstLine(v.err.Error()))
+		}
+	}
 
 	// 5. Go benchmarks.
 	if !opts.skipGo {

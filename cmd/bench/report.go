@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flexiapi-serverless/flexiapi/shared/api"
 	"github.com/flexiapi-serverless/flexiapi/shared/devstack"
 )
 
@@ -229,6 +228,8 @@ func renderReport(r *report) string {
 	renderFlexisip(&b, r.flexisip)
 	renderGoBench(&b, r)
 	renderImport(&b, r.imp)
+	renderFixed(&b, r.stacks)
+	renderBill(&b, r)
 	return b.String()
 }
 
@@ -501,7 +502,7 @@ func renderCost(b *strings.Builder, r *report) {
 	p("Prices: API Gateway REST $%.2f per million requests (first 333 million a month); Lambda arm64 $%.2f per million invocations and "+
 		"$%.10f per GB-s; DynamoDB on-demand $%.3f per million read request units and $%.3f per million write request units "+
 		"(the prices since November 2024); AWS WAF $%.2f per million requests inspected. Source: %s. "+
-		"Not included: free tiers, data transfer, WAF's monthly web ACL and rule fees, Secrets/KMS, and CloudWatch Logs "+
+		"Not included: free tiers, data transfer, the stack's monthly fees (WAF web ACL and rules, alarms, dashboard, secrets: section 8), and CloudWatch Logs "+
 		"(shown apart at $%.2f per GB ingested, from the log bytes the functions wrote, each line counted with the 26 bytes CloudWatch Logs adds to an event's size: an upper bound). "+
 		"Every function logs JSON with Lambda's system log level at WARN (infra), so Lambda's own START, END and REPORT lines are not ingested.\n\n",
 		apiGatewayPerM, lambdaPerM, lambdaPerGBs, dynamoReadPerM, dynamoWritePerM, wafRequestPerM, priceSource, logsIngestionPerG)
@@ -523,23 +524,8 @@ func renderCost(b *strings.Builder, r *report) {
 			p("| %s | not measured | | | | | | | | | | |\n", k.name)
 			continue
 		}
-		ck := costKind{name: k.name, fn: api.GroupAccounts, fromLoad: true}
-		if k.key == "ping" {
-			ck.fn = api.GroupMeta
-		}
-		ck.gwRequests = float64(len(s.res.IDs)) / s.ops
-		ck.authzCalls = float64(s.u.AuthCalls) / s.ops
-		ck.fnCalls = float64(s.u.FnCalls) / s.ops
-		if s.u1.AuthCalls > 0 {
-			ck.authzMS = s.u1.AuthBilledMS / float64(s.u1.AuthCalls)
-		}
-		if s.u1.FnCalls > 0 {
-			ck.fnMS = s.u1.FnBilledMS / float64(s.u1.FnCalls)
-		}
-		ck.rcu = (s.u.AuthRCU + s.u.FnRCU) / s.ops
-		ck.wcu = (s.u.AuthWCU + s.u.FnWCU) / s.ops
-		ck.logBytes = float64(s.u.LogBytes) / s.ops
-		l := price(ck, r.mem)
+		l := scenarioCost(s, k.name, r.mem)
+		ck := l.kind
 		billed := func(calls, ms float64) string {
 			if calls == 0 {
 				return "–"
