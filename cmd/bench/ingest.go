@@ -37,13 +37,13 @@ func withBody(event []byte, body string) []byte {
 	return b
 }
 
-// coldCallBody is Flexisip's call announcement (resources.md §4.8); a
+// coldCallBody is Flexisip's call announcement (docs/flexisip.md, section 3); a
 // second cold start re-posts it: 200, nothing stored twice.
 const coldCallBody = `{"id":"c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00","from":"tony@` + domain +
 	`","to":"mike@` + domain + `","devices":{"\"<urn:uuid:00000000-0000-0000-0000-000000000001>\"":null},` +
 	`"initiated_at":"2024-03-25T10:11:12Z","ended_at":null,"conference_id":null}`
 
-// The ingestion benchmark: Flexisip's sequence (resources.md §4.8) for N
+// The ingestion benchmark: Flexisip's sequence (docs/flexisip.md, section 3) for N
 // calls, each with two callee devices, and N messages to two recipients;
 // the capacity units and authorizer invocations per event as the log
 // lines report them; the cost per million events.
@@ -191,7 +191,7 @@ func renderIngest(b *strings.Builder, r *ingestResult, mem map[string]int) {
 		p("Failed: %s\n\n", r.err)
 		return
 	}
-	p("Flexisip's sequence (resources.md §4.8) for %d calls, each with two callee devices (ringing, one accepts, the other is accepted elsewhere, then the end), "+
+	p("Flexisip's sequence (docs/flexisip.md, section 3) for %d calls, each with two callee devices (ringing, one accepts, the other is accepted elsewhere, then the end), "+
 		"and %d messages to two recipients (one device each, status 200): %d events, sent one after the other with Flexisip's admin API key, in %s. "+
 		"Units as the log lines report them: DynamoDB Local's, asked with `ReturnConsumedCapacity` INDEXES, so that each write's units are split "+
 		"into the table's (`wcu` − `wcu_index`: the item, under 1 KB) and the index entries' (`wcu_index`: GSI5 and GSI2 on an announcement, "+
