@@ -5,26 +5,15 @@
 package dbsecret
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-
+	"github.com/flexiapi-serverless/flexiapi/shared/awsjson"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
@@ -37,7 +26,7 @@ func DSN(ctx context.Context, c *config.FlexisipSQL) (string, error) {
 	var out struct {
 		SecretString *string `json:"SecretString"`
 	}
-	if err := Call(ctx, "GetSecretValue", map[string]string{"SecretId": c.SecretARN}, &out); err != nil {
+	if err := awsjson.SecretsManager.Call(ctx, "GetSecretValue", map[string]string{"SecretId": c.SecretARN}, &out); err != nil {
 		return "", fmt.Errorf("read the secret %s: %w", c.SecretARN, err)
 	}
 	if out.SecretString == nil {
@@ -48,74 +37,6 @@ func DSN(ctx context.Context, c *config.FlexisipSQL) (string, error) {
 		return "", fmt.Errorf("the secret %s: %w", c.SecretARN, err)
 	}
 	return dsn, nil
-}
-
-// Call is one Secrets Manager action (its JSON protocol), signed with the
-// SDK's SigV4 signer: the service's generated client would add its
-// endpoint and schema tables to the function's cold start for one call.
-// The endpoint is AWS_ENDPOINT_URL_SECRETS_MANAGER when set (moto in the
-// tests), else the region's.
-func Call(ctx context.Context, action string, in, out any) error {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return fmt.Errorf("load AWS configuration: %w", err)
-	}
-	payload, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint(cfg), bytes.NewReader(payload))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "secretsmanager."+action)
-	creds, err := cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return fmt.Errorf("credentials: %w", err)
-	}
-	sum := sha256.Sum256(payload)
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "secretsmanager", cfg.Region, time.Now()); err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	var client interface {
-		Do(*http.Request) (*http.Response, error)
-	} = cfg.HTTPClient
-	if cfg.HTTPClient == nil {
-		client = awshttp.NewBuildableClient()
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Type    string `json:"__type"`
-			Message string `json:"message"`
-			Msg     string `json:"Message"`
-		}
-		_ = json.Unmarshal(body, &e)
-		if e.Message == "" {
-			e.Message = e.Msg
-		}
-		return fmt.Errorf("secretsmanager %s: %d %s: %s", action, resp.StatusCode, e.Type, e.Message)
-	}
-	if out != nil {
-		return json.Unmarshal(body, out)
-	}
-	return nil
-}
-
-func endpoint(cfg aws.Config) string {
-	if v := os.Getenv("AWS_ENDPOINT_URL_SECRETS_MANAGER"); v != "" {
-		return strings.TrimRight(v, "/") + "/"
-	}
-	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
-		return strings.TrimRight(*cfg.BaseEndpoint, "/") + "/"
-	}
-	return "https://secretsmanager." + cfg.Region + ".amazonaws.com/"
 }
 
 // rdsSecret is the JSON that RDS and Secrets Manager's database rotation

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/awsjson"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 	"github.com/flexiapi-serverless/flexiapi/shared/testenv"
 )
@@ -21,7 +22,7 @@ func TestDSNFromSecretsManager(t *testing.T) {
 	var created struct {
 		ARN string `json:"ARN"`
 	}
-	err := Call(ctx, "CreateSecret", map[string]string{"Name": testenv.UniqueName("flexisip-dsn"),
+	err := awsjson.SecretsManager.Call(ctx, "CreateSecret", map[string]string{"Name": testenv.UniqueName("flexisip-dsn"),
 		"SecretString": `{"engine":"mariadb","host":"db.internal","port":3306,"username":"sync","password":"s3cr:t","dbname":"flexisip"}`}, &created)
 	if err != nil || !strings.HasPrefix(created.ARN, "arn:") {
 		t.Fatalf("create: %q %v", created.ARN, err)

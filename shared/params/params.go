@@ -1,7 +1,8 @@
 // Package params reads the variables a function takes from SSM Parameter
 // Store at start (FLEXIAPI_SSM_PARAMETERS, shared/config): values too large
 // for Lambda's 4 KB environment, such as a linphonerc. It is the only
-// importer of the SSM SDK; the configuration sees a getenv, no AWS type.
+// reader of SSM (through shared/awsjson, not the SSM client); the
+// configuration sees a getenv, no AWS type.
 // Values may be secrets: no error or log line here repeats one.
 package params
 
@@ -11,10 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
+	"github.com/flexiapi-serverless/flexiapi/shared/awsjson"
 	"github.com/flexiapi-serverless/flexiapi/shared/config"
 )
 
@@ -36,11 +34,7 @@ func Getenv(ctx context.Context, getenv func(string) string) (func(string) strin
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("SSM parameters (%s): load the AWS configuration: %w", config.SSMParametersVar, err)
-	}
-	values, err := read(ctx, ssm.NewFromConfig(cfg), mapping)
+	values, err := read(ctx, awsjson.SSM, mapping)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +48,7 @@ func Getenv(ctx context.Context, getenv func(string) string) (func(string) strin
 
 // read fetches the parameters of mapping (variable → parameter name) and
 // returns the values by variable.
-func read(ctx context.Context, client *ssm.Client, mapping map[string]string) (map[string]string, error) {
+func read(ctx context.Context, ssm awsjson.Service, mapping map[string]string) (map[string]string, error) {
 	vars := make([]string, 0, len(mapping))
 	for v := range mapping {
 		vars = append(vars, v)
@@ -73,15 +67,18 @@ func read(ctx context.Context, client *ssm.Client, mapping map[string]string) (m
 	values := map[string]string{}
 	for start := 0; start < len(names); start += batch {
 		chunk := names[start:min(start+batch, len(names))]
-		out, err := client.GetParameters(ctx, &ssm.GetParametersInput{Names: chunk, WithDecryption: aws.Bool(true)})
+		var out struct {
+			Parameters []struct{ Name, Value string }
+		}
+		err := ssm.Call(ctx, "GetParameters", map[string]any{"Names": chunk, "WithDecryption": true}, &out)
 		if err != nil {
 			return nil, fmt.Errorf("SSM parameters (%s): read %s: %w", config.SSMParametersVar, describe(chunk, byName), err)
 		}
 		got := map[string]bool{}
 		for _, p := range out.Parameters {
-			name := aws.ToString(p.Name)
+			name := p.Name
 			for _, v := range byName[name] {
-				values[v] = aws.ToString(p.Value)
+				values[v] = p.Value
 			}
 			got[name] = true
 		}
