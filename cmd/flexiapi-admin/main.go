@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/flexiapi-serverless/flexiapi/shared/awsjson"
+	"github.com/flexiapi-serverless/flexiapi/shared/awsenv"
 )
 
 // command is one subcommand. run parses its own flags from fs (already
@@ -49,9 +49,8 @@ var commands = []command{
 
 func main() {
 	// The operator's credentials may come from a profile or SSO, not only
-	// the environment a Lambda function has (the secret of flexisip-sync
-	// -rebuild).
-	awsjson.Load = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
+	// the environment a Lambda function has.
+	awsenv.Load = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -3,10 +3,8 @@
 // start (a secret, a few parameters) uses it instead of the service's
 // generated client, whose endpoint and schema tables would be
 // initialised in every cold start of every function that links it (the
-// SSM client alone: about 6 ms and 1.4 MB). For the same reason it does
-// not link the SDK's configuration loader (its SSO, OIDC and STS
-// clients): a function that has no other AWS client (meta, messages)
-// stays without them.
+// SSM client alone: about 6 ms and 1.4 MB). Its configuration is
+// shared/awsenv's.
 package awsjson
 
 import (
@@ -18,43 +16,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
+	"github.com/flexiapi-serverless/flexiapi/shared/awsenv"
 )
-
-// Load gives Call its credentials, region and HTTP client. By default
-// they are the variables Lambda sets in every function's environment
-// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
-// AWS_REGION), which the local stack and the tests set too. A program that
-// needs the SDK's whole chain (the operator CLI, with profiles and SSO)
-// sets Load to the SDK's loader.
-var Load = fromEnvironment
-
-func fromEnvironment(context.Context) (aws.Config, error) {
-	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
-	if id == "" || secret == "" {
-		return aws.Config{}, fmt.Errorf("no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment")
-	}
-	region := os.Getenv("AWS_REGION")
-	if region == "" {
-		region = os.Getenv("AWS_DEFAULT_REGION")
-	}
-	if region == "" {
-		return aws.Config{}, fmt.Errorf("no AWS_REGION in the environment")
-	}
-	creds := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN"), Source: "environment"}
-	cfg := aws.Config{Region: region,
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil })}
-	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
-		cfg.BaseEndpoint = aws.String(v)
-	}
-	return cfg, nil
-}
 
 // Service is an AWS service that speaks JSON 1.1.
 type Service struct {
@@ -79,7 +49,7 @@ var (
 // unmarshalled into out (nil: ignored). A refusal is an error with the
 // service's error type and message, which never repeat in's values.
 func (s Service) Call(ctx context.Context, action string, in, out any) error {
-	cfg, err := Load(ctx)
+	cfg, err := awsenv.Load(ctx)
 	if err != nil {
 		return fmt.Errorf("load AWS configuration: %w", err)
 	}
@@ -131,14 +101,11 @@ func (s Service) Call(ctx context.Context, action string, in, out any) error {
 	return nil
 }
 
-// endpoint is EndpointEnv when set, else the SDK's AWS_ENDPOINT_URL, else
-// the region's.
+// endpoint is EndpointEnv when set, else the configuration's base
+// endpoint, else the region's.
 func (s Service) endpoint(cfg aws.Config) string {
-	if v := os.Getenv(s.EndpointEnv); v != "" {
-		return strings.TrimRight(v, "/") + "/"
-	}
-	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
-		return strings.TrimRight(*cfg.BaseEndpoint, "/") + "/"
+	if e := awsenv.Endpoint(cfg, s.EndpointEnv); e != nil && *e != "" {
+		return strings.TrimRight(*e, "/") + "/"
 	}
 	return "https://" + s.Name + "." + cfg.Region + ".amazonaws.com/"
 }

@@ -11,21 +11,22 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	smithylog "github.com/aws/smithy-go/logging"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/awsenv"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 )
 
-// awsConfig loads the standard AWS configuration (region, credentials,
-// AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SESV2 locally) once per process,
+// awsConfig loads the AWS configuration (shared/awsenv: region,
+// credentials; AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SESV2 locally) once per process,
 // on the first send, and shares it between the channels.
 var awsConfig = sync.OnceValues(func() (aws.Config, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithLogger(sdkLog))
+	cfg, err := awsenv.Load(context.Background())
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	cfg.Logger = sdkLog
 	return cfg, nil
 })
 
@@ -36,7 +37,9 @@ var snsClient = sync.OnceValues(func() (*sns.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sns.NewFromConfig(cfg), nil
+	return sns.NewFromConfig(cfg, func(o *sns.Options) {
+		o.BaseEndpoint = awsenv.Endpoint(cfg, "AWS_ENDPOINT_URL_SNS")
+	}), nil
 })
 
 // sdkLog writes the AWS SDK's messages (its warnings) as JSON lines, not

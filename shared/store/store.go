@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	smithylog "github.com/aws/smithy-go/logging"
 
+	"github.com/flexiapi-serverless/flexiapi/shared/awsenv"
 	"github.com/flexiapi-serverless/flexiapi/shared/capacity"
 	"github.com/flexiapi-serverless/flexiapi/shared/logging"
 	"github.com/flexiapi-serverless/flexiapi/shared/store/schema"
@@ -29,18 +29,20 @@ type Store struct {
 	table string
 }
 
-// New builds the client once (at a function's init). The endpoint comes
-// from the standard AWS configuration (AWS_ENDPOINT_URL_DYNAMODB locally).
+// New builds the client once (at a function's init), on shared/awsenv's
+// configuration (AWS_ENDPOINT_URL_DYNAMODB locally).
 func New(ctx context.Context, table string) (*Store, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithLogger(sdkLog))
+	cfg, err := awsenv.Load(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	cfg.Logger = sdkLog
 	// The CRC32 check duplicates what TLS guarantees, and DynamoDB Local
 	// sends a wrong CRC32 with condition failures (the SDK then logs a
 	// warning per failed condition): the same client runs everywhere.
 	return NewWithClient(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		o.DisableValidateResponseChecksum = true
+		o.BaseEndpoint = awsenv.Endpoint(cfg, "AWS_ENDPOINT_URL_DYNAMODB")
 	}), table), nil
 }
 
