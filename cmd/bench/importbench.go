@@ -165,7 +165,7 @@ func renderImport(b *strings.Builder, r *importResult) {
 		return
 	}
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
-	p("## 6. Importing a FlexiAPI database\n\n")
+	p("## 10. Importing a FlexiAPI database\n\n")
 	if r.err != nil {
 		p("Not measured in this run: %s.\n\n", r.err)
 		return
