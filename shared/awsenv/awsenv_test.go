@@ -31,6 +31,7 @@ func TestFromEnvironment(t *testing.T) {
 	t.Setenv("AWS_DEFAULT_REGION", "ap-south-1")
 	t.Setenv("AWS_ENDPOINT_URL", "http://base.example")
 	t.Setenv("AWS_ENDPOINT_URL_SNS", "http://sns.example")
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", "") // the test stack's
 	cfg, err := FromEnvironment(context.Background())
 	if err != nil || cfg.Region != "ap-south-1" {
 		t.Fatalf("%v %v", cfg.Region, err)
