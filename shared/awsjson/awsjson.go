@@ -4,7 +4,7 @@
 // generated client, whose endpoint and schema tables would be
 // initialised in every cold start of every function that links it (the
 // SSM client alone: about 6 ms and 1.4 MB). Its configuration is
-// shared/awsenv's.
+// shared/awsenv's; Post, its signed request, serves SES v2's REST JSON too.
 package awsjson
 
 import (
@@ -57,32 +57,11 @@ func (s Service) Call(ctx context.Context, action string, in, out any) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint(cfg), bytes.NewReader(payload))
+	resp, body, err := Post(ctx, cfg, s.Name, s.endpoint(cfg), http.Header{
+		"Content-Type": {"application/x-amz-json-1.1"}, "X-Amz-Target": {s.Target + "." + action}}, payload)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", s.Target+"."+action)
-	creds, err := cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return fmt.Errorf("credentials: %w", err)
-	}
-	sum := sha256.Sum256(payload)
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), s.Name, cfg.Region, time.Now()); err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	var client interface {
-		Do(*http.Request) (*http.Response, error)
-	} = cfg.HTTPClient
-	if cfg.HTTPClient == nil {
-		client = awshttp.NewBuildableClient()
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode/100 != 2 {
 		var e struct {
 			Type    string `json:"__type"`
@@ -99,6 +78,41 @@ func (s Service) Call(ctx context.Context, action string, in, out any) error {
 		return json.Unmarshal(body, out)
 	}
 	return nil
+}
+
+// Post sends one POST of payload to url, signed with SigV4 for the
+// service signingName in cfg's region, with cfg's HTTP client (or the one
+// the SDK's clients default to), and returns the answer with its body (at
+// most 1 MB). The REST JSON services (SES v2) use it directly.
+func Post(ctx context.Context, cfg aws.Config, signingName, url string, header http.Header, payload []byte) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("credentials: %w", err)
+	}
+	sum := sha256.Sum256(payload)
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), signingName, cfg.Region, time.Now()); err != nil {
+		return nil, nil, fmt.Errorf("sign: %w", err)
+	}
+	var client interface {
+		Do(*http.Request) (*http.Response, error)
+	} = cfg.HTTPClient
+	if cfg.HTTPClient == nil {
+		client = awshttp.NewBuildableClient()
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, body, nil
 }
 
 // endpoint is EndpointEnv when set, else the configuration's base

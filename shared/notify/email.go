@@ -1,23 +1,16 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"os"
 	"strings"
-	"time"
-
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
+	"github.com/flexiapi-serverless/flexiapi/shared/awsjson"
 )
 
 // Mail sends email through SES v2 from MAIL_FROM_NAME <MAIL_FROM_ADDRESS>.
@@ -103,33 +96,11 @@ func (m *Mail) SendEmail(ctx context.Context, e account.Email) error {
 	if err != nil {
 		return fmt.Errorf("ses send email: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-		sesEndpoint(cfg.BaseEndpoint, cfg.Region)+"/v2/email/outbound-emails", bytes.NewReader(payload))
+	resp, body, err := awsjson.Post(ctx, cfg, "ses", sesEndpoint(cfg.BaseEndpoint, cfg.Region)+"/v2/email/outbound-emails",
+		http.Header{"Content-Type": {"application/json"}}, payload)
 	if err != nil {
 		return fmt.Errorf("ses send email: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	creds, err := cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return fmt.Errorf("ses send email: credentials: %w", err)
-	}
-	sum := sha256.Sum256(payload)
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ses", cfg.Region, time.Now()); err != nil {
-		return fmt.Errorf("ses send email: sign: %w", err)
-	}
-	var client interface {
-		Do(*http.Request) (*http.Response, error)
-	} = cfg.HTTPClient
-	if cfg.HTTPClient == nil {
-		// What the SDK's service clients default to.
-		client = awshttp.NewBuildableClient()
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("ses send email: %w", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
 		var apiErr struct {
 			Message string `json:"message"`
