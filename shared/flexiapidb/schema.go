@@ -50,7 +50,7 @@ var Migrations = []string{
 	"2024_01_29_144458_add_ip_columns_to_tokens_and_keys_tables",
 }
 
-// Columns are the columns of d231625's 31 tables (testdata/d231625.sql
+// Columns are the columns of d231625's 31 tables (flexiapitest/d231625.sql
 // holds the CREATE statements; a unit test keeps both in step). A source
 // table that lacks one is refused before anything is read.
 var Columns = map[string][]string{
