@@ -14,16 +14,7 @@ import (
 // importedMessageItem is the item CreateMessage and UpsertMessageDevice
 // leave for a message and its devices.
 func importedMessageItem(sm importer.StatsMessage) map[string]types.AttributeValue {
-	m := sm.Message
-	item := merge(messageKey(m.ID), map[string]types.AttributeValue{
-		"from_username": str(m.FromUsername), "from_domain": str(m.FromDomain),
-		"sent_at": timeAttr(m.SentAt), "encrypted": boolean(m.Encrypted),
-		"created_at": timeAttr(m.CreatedAt), "updated_at": timeAttr(m.UpdatedAt),
-		"GSI5PK": str(statsDayPK("MSG", m.FromDomain, m.SentAt)), "GSI5SK": timeAttr(m.SentAt),
-		"GSI2PK": str(statsFromPK(m.FromUsername, m.FromDomain)), "GSI2SK": str("MSG"),
-	})
-	optStr(item, "conference_id", m.ConferenceID)
-	expiresAttr(item, m.ExpiresAt)
+	item := messageItem(&sm.Message)
 	classes := map[string]bool{}
 	for _, d := range sm.Devices {
 		h := deviceHash(d.ToUsername, d.ToDomain, d.DeviceID)
@@ -42,19 +33,7 @@ func importedMessageItem(sm importer.StatsMessage) map[string]types.AttributeVal
 // importedCallItem is the item CreateCall, UpsertCallDevice and EndCall
 // leave for a call and its devices.
 func importedCallItem(sc importer.StatsCall) map[string]types.AttributeValue {
-	c := sc.Call
-	item := merge(callKey(c.ID), map[string]types.AttributeValue{
-		"from_username": str(c.FromUsername), "from_domain": str(c.FromDomain),
-		"to_username": str(c.ToUsername), "to_domain": str(c.ToDomain), "initiated_at": timeAttr(c.InitiatedAt),
-		"created_at": timeAttr(c.CreatedAt), "updated_at": timeAttr(c.UpdatedAt),
-		"GSI5PK": str(statsDayPK("CALL", c.FromDomain, c.InitiatedAt)), "GSI5SK": timeAttr(c.InitiatedAt),
-		"GSI2PK": str(statsFromPK(c.FromUsername, c.FromDomain)), "GSI2SK": str("CALL"),
-	})
-	if c.EndedAt != nil {
-		item["ended_at"] = timeAttr(*c.EndedAt)
-	}
-	optStr(item, "conference_id", c.ConferenceID)
-	expiresAttr(item, c.ExpiresAt)
+	item := callItem(&sc.Call)
 	states := map[string]bool{}
 	for _, d := range sc.Devices {
 		h := deviceHash(d.DeviceID)

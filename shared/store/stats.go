@@ -99,6 +99,12 @@ func optStr(item map[string]types.AttributeValue, name string, v *string) {
 // CreateMessage stores a message unless its id exists (a re-post changes
 // nothing: first write wins).
 func (s *Store) CreateMessage(ctx context.Context, m *stats.Message) (bool, error) {
+	return s.createOnce(ctx, messageItem(m))
+}
+
+// messageItem is a message's item without its devices (CreateMessage,
+// and the import, which adds them).
+func messageItem(m *stats.Message) map[string]types.AttributeValue {
 	item := merge(messageKey(m.ID), map[string]types.AttributeValue{
 		"from_username": str(m.FromUsername), "from_domain": str(m.FromDomain),
 		"sent_at": timeAttr(m.SentAt), "encrypted": boolean(m.Encrypted),
@@ -108,11 +114,17 @@ func (s *Store) CreateMessage(ctx context.Context, m *stats.Message) (bool, erro
 	})
 	optStr(item, "conference_id", m.ConferenceID)
 	expiresAttr(item, m.ExpiresAt)
-	return s.createOnce(ctx, item)
+	return item
 }
 
 // CreateCall stores a call unless its id exists.
 func (s *Store) CreateCall(ctx context.Context, c *stats.Call) (bool, error) {
+	return s.createOnce(ctx, callItem(c))
+}
+
+// callItem is a call's item without its devices (CreateCall, and the
+// import, which adds them).
+func callItem(c *stats.Call) map[string]types.AttributeValue {
 	item := merge(callKey(c.ID), map[string]types.AttributeValue{
 		"from_username": str(c.FromUsername), "from_domain": str(c.FromDomain),
 		"to_username": str(c.ToUsername), "to_domain": str(c.ToDomain), "initiated_at": timeAttr(c.InitiatedAt),
@@ -125,7 +137,7 @@ func (s *Store) CreateCall(ctx context.Context, c *stats.Call) (bool, error) {
 	}
 	optStr(item, "conference_id", c.ConferenceID)
 	expiresAttr(item, c.ExpiresAt)
-	return s.createOnce(ctx, item)
+	return item
 }
 
 // createOnce is a PutItem that never overwrites: a re-post is a failed
