@@ -162,7 +162,7 @@ func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) ([]*account.Acco
 	var out []*account.Account
 	for len(ids) > 0 {
 		n := min(len(ids), 100)
-		page, err := s.accountsByIDs(ctx, ids[:n])
+		page, err := s.accountsByIDs(ctx, ids[:n], false)
 		if err != nil {
 			return nil, err
 		}

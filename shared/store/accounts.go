@@ -320,49 +320,8 @@ func (s *Store) ListAccounts(ctx context.Context, domain string, page, perPage i
 	for i, it := range items {
 		ids[i], _ = strconv.ParseInt(strings.TrimPrefix(getS(it, schema.PartitionKey), pfxAccount), 10, 64)
 	}
-	accounts, err := s.accountsByIDs(ctx, ids)
+	accounts, err := s.accountsByIDs(ctx, ids, false)
 	return accounts, total, err
-}
-
-// accountsByIDs reads accounts in the given order (ids that vanished
-// meanwhile are skipped), for listings.
-func (s *Store) accountsByIDs(ctx context.Context, ids []int64) ([]*account.Account, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	keys := make([]map[string]types.AttributeValue, len(ids))
-	for i, id := range ids {
-		keys[i] = accountKey(id)
-	}
-	found := map[int64]*account.Account{}
-	// Eventually consistent, like the index the ids come from: half the
-	// units of a strongly consistent page.
-	pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
-	for attempt := 0; len(pending) > 0 && attempt < 8; attempt++ {
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: totalCapacity})
-		if err != nil {
-			return nil, fmt.Errorf("load accounts: %w", err)
-		}
-		meterRead(ctx, out.ConsumedCapacity...)
-		for _, it := range out.Responses[s.table] {
-			a := accountFromItem(it)
-			found[a.ID] = a
-		}
-		pending = out.UnprocessedKeys
-		if len(pending) > 0 {
-			time.Sleep(time.Duration(20<<attempt) * time.Millisecond)
-		}
-	}
-	if len(pending) > 0 {
-		return nil, errors.New("load accounts: unprocessed keys after retries")
-	}
-	out := make([]*account.Account, 0, len(ids))
-	for _, id := range ids {
-		if a, ok := found[id]; ok {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }
 
 func (s *Store) accountCount(ctx context.Context, domain string) (int, error) {

@@ -187,7 +187,7 @@ func (s *Store) AccountsAfter(ctx context.Context, after int64, limit int) ([]*a
 			ids = append(ids, id)
 		}
 	}
-	accounts, err := s.accountsByIDsConsistent(ctx, ids)
+	accounts, err := s.accountsByIDs(ctx, ids, true)
 	if err != nil {
 		return nil, err
 	}
@@ -204,38 +204,3 @@ func (s *Store) AccountsAfter(ctx context.Context, after int64, limit int) ([]*a
 	return accounts, nil
 }
 
-// accountsByIDsConsistent reads accounts in the given order, strongly
-// consistently, 100 keys per BatchGetItem.
-func (s *Store) accountsByIDsConsistent(ctx context.Context, ids []int64) ([]*account.Account, error) {
-	found := map[int64]*account.Account{}
-	for start := 0; start < len(ids); start += 100 {
-		chunk := ids[start:min(start+100, len(ids))]
-		keys := make([]map[string]types.AttributeValue, len(chunk))
-		for i, id := range chunk {
-			keys[i] = accountKey(id)
-		}
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-		for attempt := 0; len(pending) > 0; attempt++ {
-			if attempt == 8 {
-				return nil, errors.New("load accounts: unprocessed keys after retries")
-			}
-			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: totalCapacity})
-			if err != nil {
-				return nil, fmt.Errorf("load accounts: %w", err)
-			}
-			meterRead(ctx, out.ConsumedCapacity...)
-			for _, it := range out.Responses[s.table] {
-				a := accountFromItem(it)
-				found[a.ID] = a
-			}
-			pending = out.UnprocessedKeys
-		}
-	}
-	out := make([]*account.Account, 0, len(ids))
-	for _, id := range ids {
-		if a, ok := found[id]; ok {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}

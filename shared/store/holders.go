@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/flexiapi-serverless/flexiapi/shared/account"
@@ -59,27 +56,15 @@ func (s *Store) Holders(ctx context.Context, q account.HolderQuery) (account.Hol
 			keys = append(keys, w.key)
 		}
 	}
-	pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-	for attempt := 0; len(pending) > 0 && attempt < 8; attempt++ {
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: totalCapacity})
-		if err != nil {
-			return h, fmt.Errorf("look up holders: %w", err)
-		}
-		meterRead(ctx, out.ConsumedCapacity...)
-		for _, it := range out.Responses[s.table] {
-			for _, w := range wants {
-				if getS(it, schema.PartitionKey) == getS(w.key, schema.PartitionKey) && getS(it, schema.SortKey) == getS(w.key, schema.SortKey) {
-					w.seen(it)
-				}
+	err := s.batchGet(ctx, "look up holders", types.KeysAndAttributes{Keys: keys, ConsistentRead: aws.Bool(true)}, func(it map[string]types.AttributeValue) {
+		for _, w := range wants {
+			if getS(it, schema.PartitionKey) == getS(w.key, schema.PartitionKey) && getS(it, schema.SortKey) == getS(w.key, schema.SortKey) {
+				w.seen(it)
 			}
 		}
-		pending = out.UnprocessedKeys
-		if len(pending) > 0 {
-			time.Sleep(time.Duration(20<<attempt) * time.Millisecond)
-		}
-	}
-	if len(pending) > 0 {
-		return h, errors.New("look up holders: unprocessed keys after retries")
+	})
+	if err != nil {
+		return h, err
 	}
 	if q.Phone != "" && q.PhoneAsUsername && q.PhoneDomain == "" {
 		taken, err := s.UsernameInAnyDomain(ctx, q.Phone)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -141,28 +140,13 @@ func (s *Store) batchGetItems(ctx context.Context, keys []map[string]types.Attri
 	chunks := (len(unique) + 99) / 100
 	err := parallel(ctx, workers, chunks, func(ctx context.Context, c int) error {
 		part := unique[c*100 : min(len(unique), (c+1)*100)]
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: part, ConsistentRead: aws.Bool(true),
-			ProjectionExpression: aws.String(strings.Join(proj, ", ")), ExpressionAttributeNames: names}}
-		for attempt := 0; len(pending) > 0; attempt++ {
-			if attempt == 8 {
-				return errors.New("batch get: unprocessed keys after retries")
-			}
-			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: totalCapacity})
-			if err != nil {
-				return fmt.Errorf("batch get: %w", err)
-			}
-			meterRead(ctx, out.ConsumedCapacity...)
+		ka := types.KeysAndAttributes{Keys: part, ConsistentRead: aws.Bool(true),
+			ProjectionExpression: aws.String(strings.Join(proj, ", ")), ExpressionAttributeNames: names}
+		return s.batchGet(ctx, "batch get", ka, func(it map[string]types.AttributeValue) {
 			mu.Lock()
-			for _, it := range out.Responses[s.table] {
-				found[itemID(it)] = it
-			}
+			found[itemID(it)] = it
 			mu.Unlock()
-			pending = out.UnprocessedKeys
-			if err := backoff(ctx, attempt, len(pending) > 0); err != nil {
-				return err
-			}
-		}
-		return nil
+		})
 	})
 	return found, err
 }
@@ -206,18 +190,6 @@ func (s *Store) batchPutItems(ctx context.Context, items []map[string]types.Attr
 		}
 		return nil
 	})
-}
-
-func backoff(ctx context.Context, attempt int, again bool) error {
-	if !again {
-		return nil
-	}
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(time.Duration(20<<attempt) * time.Millisecond):
-		return nil
-	}
 }
 
 // claimPut writes a marker item unless another owner holds it: cond is
