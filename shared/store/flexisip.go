@@ -203,4 +203,3 @@ func (s *Store) AccountsAfter(ctx context.Context, after int64, limit int) ([]*a
 	}
 	return accounts, nil
 }
-
